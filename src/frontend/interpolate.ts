@@ -1,0 +1,160 @@
+import type { DiagnosticBag } from "../diagnostics.js";
+import type { LocationIndex, PathSegment } from "./location-index.js";
+import { pointerOf } from "./location-index.js";
+import type { RawValue } from "./parse-yaml.js";
+
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+/** The outcome of substituting one string: the text, or why it cannot be substituted. */
+export type Substitution =
+  | { readonly ok: true; readonly text: string; readonly unset: readonly string[] }
+  | { readonly ok: false; readonly message: string };
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
+
+/**
+ * Substitutes variables the way docker compose does: `$VAR`, `${VAR}`,
+ * `${VAR:-default}`, `${VAR-default}`, `${VAR:?message}`, `${VAR?message}`,
+ * `${VAR:+alt}`, `${VAR+alt}`, defaults that nest, and `$$` for a literal `$`.
+ */
+export function substitute(template: string, env: Environment): Substitution {
+  const unset: string[] = [];
+  try {
+    const text = new Substituter(template, env, unset).run();
+    return { ok: true, text, unset };
+  } catch (e) {
+    if (e instanceof SubstitutionError) return { ok: false, message: e.message };
+    throw e;
+  }
+}
+
+class SubstitutionError extends Error {}
+
+class Substituter {
+  private pos = 0;
+
+  constructor(
+    private readonly src: string,
+    private readonly env: Environment,
+    private readonly unset: string[],
+  ) {}
+
+  run(): string {
+    const out = this.text(false);
+    if (this.pos < this.src.length) throw new SubstitutionError(`unexpected "}" in "${this.src}"`);
+    return out;
+  }
+
+  /** Reads literal text and substitutions up to the end, or up to the closing `}` of a nested word. */
+  private text(nested: boolean): string {
+    let out = "";
+    while (this.pos < this.src.length) {
+      const c = this.src[this.pos]!;
+      if (nested && c === "}") return out;
+      if (c !== "$") {
+        out += c;
+        this.pos++;
+        continue;
+      }
+      out += this.dollar();
+    }
+    if (nested) throw new SubstitutionError(`missing "}" in "${this.src}"`);
+    return out;
+  }
+
+  private dollar(): string {
+    const next = this.src[this.pos + 1];
+    if (next === "$") {
+      this.pos += 2;
+      return "$";
+    }
+    if (next === "{") {
+      this.pos += 2;
+      return this.braced();
+    }
+    const name = NAME.exec(this.src.slice(this.pos + 1))?.[0];
+    if (!name) {
+      throw new SubstitutionError(`invalid "$" in "${this.src}" (write "$$" for a literal dollar sign)`);
+    }
+    this.pos += 1 + name.length;
+    return this.lookup(name) ?? this.markUnset(name);
+  }
+
+  private braced(): string {
+    const name = NAME.exec(this.src.slice(this.pos))?.[0];
+    if (!name) throw new SubstitutionError(`invalid variable name in "${this.src}"`);
+    this.pos += name.length;
+    const rest = this.src.slice(this.pos);
+    const operator = /^(:-|-|:\?|\?|:\+|\+)/.exec(rest)?.[0];
+    if (!operator) {
+      if (rest[0] !== "}") throw new SubstitutionError(`invalid substitution "\${${name}${rest}" in "${this.src}"`);
+      this.pos++;
+      return this.lookup(name) ?? this.markUnset(name);
+    }
+    this.pos += operator.length;
+    const word = this.text(true);
+    this.pos++; // the closing brace
+    const value = this.lookup(name);
+    const emptyCounts = operator.startsWith(":");
+    const isSet = value !== undefined && !(emptyCounts && value === "");
+    switch (operator) {
+      case ":-":
+      case "-":
+        return isSet ? value : word;
+      case ":+":
+      case "+":
+        return isSet ? word : "";
+      default: {
+        if (isSet) return value;
+        const why = word === "" ? `required variable ${name} is ${value === undefined ? "missing" : "empty"}` : word;
+        throw new SubstitutionError(why);
+      }
+    }
+  }
+
+  private lookup(name: string): string | undefined {
+    return this.env[name];
+  }
+
+  private markUnset(name: string): string {
+    this.unset.push(name);
+    return "";
+  }
+}
+
+/**
+ * Interpolates every string value, never a key, in a parsed file.
+ */
+export function interpolateValues(
+  value: RawValue,
+  env: Environment,
+  locations: LocationIndex,
+  diagnostics: DiagnosticBag,
+): RawValue {
+  const warned = new Set<string>();
+  const walk = (v: RawValue, path: PathSegment[]): RawValue => {
+    if (typeof v === "string") {
+      if (!v.includes("$")) return v;
+      const result = substitute(v, env);
+      const at = locations.value(pointerOf(path));
+      if (!result.ok) {
+        diagnostics.error("interpolation", result.message, at);
+        return v;
+      }
+      for (const name of result.unset) {
+        if (warned.has(name)) continue;
+        warned.add(name);
+        diagnostics.warning("interpolation", `variable ${name} is not set; substituting an empty string`, at);
+      }
+      return result.text;
+    }
+    if (Array.isArray(v)) return v.map((item, i) => walk(item, [...path, i]));
+    if (v !== null && typeof v === "object") {
+      const out: Record<string, RawValue> = {};
+      for (const [k, child] of Object.entries(v)) out[k] = walk(child, [...path, k]);
+      return out;
+    }
+    return v;
+  };
+  return walk(value, []);
+}

@@ -1,0 +1,181 @@
+import type { RunFlag } from "../../model/project.js";
+import { asBoolean, isMapping, keyValueEntries, scalarText, type Node } from "./context.js";
+import { isByteSize } from "./units-of-measure.js";
+
+/**
+ * Service keys that map one-to-one onto `docker run` flags. Each rule reads
+ * its key from the service and returns the flags, reporting bad values.
+ * Keys with more structure (ports, volumes, networks...) have modules of their own.
+ */
+type FlagRule = (service: Node, key: string) => RunFlag[];
+
+const switchFlag =
+  (flag: string): FlagRule =>
+  (service, key) => {
+    const on = asBoolean(service.get(key));
+    if (on === undefined) return invalid(service, key, "must be true or false");
+    return on ? [{ argv: [flag], at: service.at(key) }] : [];
+  };
+
+const textFlag =
+  (flag: string, check?: (text: string) => boolean, expected?: string): FlagRule =>
+  (service, key) => {
+    const text = scalarText(service.get(key));
+    if (text === undefined || (check && !check(text))) return invalid(service, key, expected ?? "must be a string");
+    return [{ argv: [flag, text], at: service.at(key) }];
+  };
+
+const listFlag =
+  (flag: string): FlagRule =>
+  (service, key) => {
+    const raw = service.get(key);
+    const items = Array.isArray(raw) ? raw.map((v, i) => [v, i] as const) : [[raw, undefined] as const];
+    const out: RunFlag[] = [];
+    for (const [v, i] of items) {
+      const text = scalarText(v);
+      const at = i === undefined ? service.at(key) : service.at(key, i);
+      if (text === undefined) continue;
+      out.push({ argv: [flag, text], at });
+    }
+    return out;
+  };
+
+const pairFlag =
+  (flag: string, joiner: string): FlagRule =>
+  (service, key) =>
+    keyValueEntries(service, key).flatMap((e) => {
+      if (e.value === undefined) {
+        service.error(`"${e.name}" needs a value`, ...e.path);
+        return [];
+      }
+      return [{ argv: [flag, `${e.name}${joiner}${e.value}`], at: service.at(...e.path) }];
+    });
+
+const isInteger = (t: string) => /^-?\d+$/.test(t.trim());
+const isNumber = (t: string) => /^\d+(\.\d+)?$/.test(t.trim());
+const sizeFlag = (flag: string, allowMinusOne = false) =>
+  textFlag(flag, (t) => isByteSize(t) || (allowMinusOne && t.trim() === "-1"), "must be a size such as 512m or 1g");
+
+function invalid(service: Node, key: string, why: string): RunFlag[] {
+  service.error(`${key} ${why}`, key);
+  return [];
+}
+
+const ulimits: FlagRule = (service, key) => {
+  const node = service.child(key);
+  if (!node) return [];
+  const out: RunFlag[] = [];
+  for (const [name, v] of Object.entries(node.value)) {
+    if (isMapping(v)) {
+      const soft = scalarText(v.soft);
+      const hard = scalarText(v.hard);
+      if (soft === undefined || hard === undefined || !isInteger(soft) || !isInteger(hard)) {
+        node.error(`ulimit ${name} needs integer soft and hard limits`, name);
+        continue;
+      }
+      out.push({ argv: ["--ulimit", `${name}=${soft}:${hard}`], at: node.at(name) });
+    } else {
+      const limit = scalarText(v);
+      if (limit === undefined || !isInteger(limit)) {
+        node.error(`ulimit ${name} must be an integer`, name);
+        continue;
+      }
+      out.push({ argv: ["--ulimit", `${name}=${limit}`], at: node.at(name) });
+    }
+  }
+  return out;
+};
+
+const logging: FlagRule = (service, key) => {
+  const node = service.child(key);
+  if (!node) return [];
+  const out: RunFlag[] = [];
+  const driver = scalarText(node.get("driver"));
+  if (driver) out.push({ argv: ["--log-driver", driver], at: node.at("driver") });
+  for (const e of keyValueEntries(node, "options")) {
+    if (e.value !== undefined) out.push({ argv: ["--log-opt", `${e.name}=${e.value}`], at: node.at(...e.path) });
+  }
+  return out;
+};
+
+const devices: FlagRule = (service, key) => {
+  const raw = service.get(key);
+  if (!Array.isArray(raw)) return [];
+  return raw.flatMap((v, i): RunFlag[] => {
+    if (isMapping(v)) {
+      const source = scalarText(v.source);
+      const target = scalarText(v.target) ?? source;
+      const permissions = scalarText(v.permissions);
+      if (!source) return invalid(service, key, "entries need a source");
+      return [{ argv: ["--device", [source, target, permissions].filter(Boolean).join(":")], at: service.at(key, i) }];
+    }
+    const text = scalarText(v);
+    return text === undefined ? [] : [{ argv: ["--device", text], at: service.at(key, i) }];
+  });
+};
+
+const gpus: FlagRule = (service, key) => {
+  const raw = service.get(key);
+  if (raw === "all") return [{ argv: ["--gpus", "all"], at: service.at(key) }];
+  if (!Array.isArray(raw)) return invalid(service, key, 'must be "all" or a list of device requests');
+  return raw.flatMap((v, i): RunFlag[] => {
+    const node = service.descend(key, i);
+    if (!node) return [];
+    const parts: string[] = [];
+    const count = scalarText(node.get("count"));
+    if (count) parts.push(`count=${count}`);
+    const ids = node.get("device_ids");
+    if (Array.isArray(ids)) parts.push(`"device=${ids.map((d) => scalarText(d)).join(",")}"`);
+    const caps = node.get("capabilities");
+    if (Array.isArray(caps)) parts.push(`"capabilities=${caps.map((c) => scalarText(c)).join(",")}"`);
+    const driver = scalarText(node.get("driver"));
+    if (driver) parts.push(`driver=${driver}`);
+    return [{ argv: ["--gpus", parts.join(",") || "all"], at: service.at(key, i) }];
+  });
+};
+
+export const RUN_FLAG_RULES: Readonly<Record<string, FlagRule>> = {
+  privileged: switchFlag("--privileged"),
+  read_only: switchFlag("--read-only"),
+  init: switchFlag("--init"),
+  tty: switchFlag("--tty"),
+  stdin_open: switchFlag("--interactive"),
+  oom_kill_disable: switchFlag("--oom-kill-disable"),
+  cap_add: listFlag("--cap-add"),
+  cap_drop: listFlag("--cap-drop"),
+  dns: listFlag("--dns"),
+  dns_search: listFlag("--dns-search"),
+  dns_opt: listFlag("--dns-option"),
+  security_opt: listFlag("--security-opt"),
+  group_add: listFlag("--group-add"),
+  device_cgroup_rules: listFlag("--device-cgroup-rule"),
+  devices,
+  extra_hosts: pairFlag("--add-host", ":"),
+  sysctls: pairFlag("--sysctl", "="),
+  storage_opt: pairFlag("--storage-opt", "="),
+  ulimits,
+  logging,
+  gpus,
+  shm_size: sizeFlag("--shm-size"),
+  mem_limit: sizeFlag("--memory"),
+  memswap_limit: sizeFlag("--memory-swap", true),
+  mem_reservation: sizeFlag("--memory-reservation"),
+  mem_swappiness: textFlag("--memory-swappiness", isInteger, "must be an integer from 0 to 100"),
+  cpus: textFlag("--cpus", isNumber, "must be a number"),
+  cpu_shares: textFlag("--cpu-shares", isInteger, "must be an integer"),
+  cpu_quota: textFlag("--cpu-quota", isInteger, "must be an integer"),
+  cpu_period: textFlag("--cpu-period", isInteger, "must be an integer"),
+  cpu_rt_runtime: textFlag("--cpu-rt-runtime", isInteger, "must be an integer"),
+  cpu_rt_period: textFlag("--cpu-rt-period", isInteger, "must be an integer"),
+  cpuset: textFlag("--cpuset-cpus"),
+  pids_limit: textFlag("--pids-limit", isInteger, "must be an integer"),
+  oom_score_adj: textFlag("--oom-score-adj", isInteger, "must be an integer"),
+  userns_mode: textFlag("--userns"),
+  uts: textFlag("--uts"),
+  cgroup: textFlag("--cgroupns"),
+  cgroup_parent: textFlag("--cgroup-parent"),
+  platform: textFlag("--platform"),
+  runtime: textFlag("--runtime"),
+  domainname: textFlag("--domainname"),
+  mac_address: textFlag("--mac-address"),
+};

@@ -1,0 +1,483 @@
+import { posix } from "node:path";
+import type {
+  Dependency,
+  EnvironmentVariable,
+  Healthcheck,
+  ImageSource,
+  Label,
+  Link,
+  Located,
+  NamespaceMode,
+  NetworkAttachment,
+  NetworkMode,
+  RestartPolicy,
+  RunFlag,
+  Service,
+  StopPolicy,
+  VolumesFrom,
+} from "../../model/project.js";
+import { parseDotenv } from "../dotenv.js";
+import { asBoolean, isMapping, keyValueEntries, scalarText, type Node } from "./context.js";
+import { normalizePorts } from "./ports.js";
+import { RUN_FLAG_RULES } from "./run-flags.js";
+import { splitShellWords } from "./shell-words.js";
+import { parseDuration, wholeSeconds } from "./units-of-measure.js";
+import { normalizeMounts } from "./volumes.js";
+
+/** Keys this module reads itself; everything else is a run-flag rule, an extension, or rejected. */
+const STRUCTURED_KEYS = new Set([
+  "image", "build", "pull_policy", "command", "entrypoint", "environment", "env_file", "labels", "ports", "expose",
+  "volumes", "tmpfs", "volumes_from", "links", "external_links", "depends_on", "network_mode", "networks",
+  "hostname", "user", "working_dir", "restart", "container_name", "stop_grace_period", "stop_signal",
+  "healthcheck", "ipc", "pid", "profiles", "scale", "deploy", "x-compose2units",
+]);
+
+/** Why a compose key is refused, for keys that have no meaning for one container under systemd. */
+const REJECTED_KEYS: Readonly<Record<string, string>> = {
+  secrets: "secrets are not supported yet; mount the secret file with a read-only bind volume instead",
+  configs: "configs are not supported yet; mount the config file with a read-only bind volume instead",
+  extends: "extends is not supported yet; copy the shared settings into the service",
+  annotations: "annotations need docker 24 or newer (`docker run --annotation`), which the supported hosts lack",
+  attach: "attach only affects `docker compose up` output; remove it",
+  develop: "develop is for `docker compose watch` during development and has no meaning on a host",
+  post_start: "post_start hooks are not supported yet",
+  pre_stop: "pre_stop hooks are not supported yet",
+  credential_spec: "credential_spec applies to Windows containers only",
+  isolation: "isolation applies to Windows containers only",
+  blkio_config: "blkio_config is not supported yet",
+  cpu_count: "cpu_count applies to Windows containers only; use cpus",
+  cpu_percent: "cpu_percent applies to Windows containers only; use cpus",
+};
+
+/** Turns one validated service mapping into the model, reporting what cannot be compiled. */
+export function normalizeService(node: Node, name: string, format: "v1" | "compose"): Service | undefined {
+  const ctx = node.ctx;
+  for (const key of Object.keys(node.value)) {
+    if (STRUCTURED_KEYS.has(key) || key in RUN_FLAG_RULES || key.startsWith("x-")) continue;
+    ctx.diagnostics.error("unsupported-key", `service "${name}": ${REJECTED_KEYS[key] ?? `"${key}" is not supported`}`, node.keyAt(key));
+  }
+
+  const image = imageSource(node, name);
+  const runFlags: RunFlag[] = [];
+  for (const [key, rule] of Object.entries(RUN_FLAG_RULES)) if (node.has(key)) runFlags.push(...rule(node, key));
+  runFlags.push(...deployFlags(node, name));
+  const networkMode = normalizeNetworkMode(node);
+  const dependsOn = [...explicitDependencies(node)];
+  const links = normalizeLinks(node);
+  const volumesFrom = normalizeVolumesFrom(node);
+  for (const l of links) dependsOn.push(implied(l.service, "links", l.at));
+  for (const v of volumesFrom) if (v.source.kind === "service") dependsOn.push(implied(v.source.name, "volumes_from", v.at));
+  if (networkMode?.kind === "service") dependsOn.push(implied(networkMode.service, "network_mode", networkMode.at));
+  const ipc = namespaceMode(node, "ipc");
+  const pid = namespaceMode(node, "pid");
+  for (const mode of [ipc, pid]) if (mode?.kind === "service") dependsOn.push(implied(mode.service, "network_mode", mode.at));
+  checkExtension(node);
+  for (const e of externalLinks(node)) runFlags.push(e);
+  checkScale(node);
+
+  if (!image) return undefined;
+  const located = (key: string): Located<string> | undefined => {
+    const text = scalarText(node.get(key));
+    return text === undefined ? undefined : { value: text, at: node.at(key) };
+  };
+  const command = commandWords(node, "command");
+  const entrypoint = commandWords(node, "entrypoint");
+  const healthcheck = normalizeHealthcheck(node);
+  const hostname = located("hostname");
+  const user = located("user");
+  const workingDir = located("working_dir");
+  return {
+    name,
+    at: node.keyAt(),
+    containerName: scalarText(node.get("container_name")) ?? `${ctx.projectName}-${name}-1`,
+    image,
+    ...(command ? { command } : {}),
+    ...(entrypoint ? { entrypoint } : {}),
+    environment: normalizeEnvironment(node, name),
+    labels: normalizeLabels(node),
+    ports: normalizePorts(node),
+    expose: exposeList(node),
+    mounts: normalizeMounts(node),
+    volumesFrom,
+    links,
+    dependsOn: dedupeDependencies(dependsOn),
+    ...(networkMode ? { networkMode } : {}),
+    ...(ipc ? { ipc } : {}),
+    ...(pid ? { pid } : {}),
+    networks: networkMode ? [] : normalizeNetworks(node, name, format),
+    ...(hostname ? { hostname } : {}),
+    ...(user ? { user } : {}),
+    ...(workingDir ? { workingDir } : {}),
+    restart: normalizeRestart(node),
+    stop: normalizeStop(node),
+    ...(healthcheck ? { healthcheck } : {}),
+    runFlags,
+  };
+}
+
+function imageSource(node: Node, name: string): ImageSource | undefined {
+  const ref = scalarText(node.get("image"));
+  const ext = node.child("x-compose2units");
+  const archive = scalarText(ext?.get("image_archive"));
+  if (node.has("build")) {
+    if (ref === undefined) {
+      node.ctx.diagnostics.error(
+        "unsupported-key",
+        `service "${name}" has build: but no image: compose2units runs images and does not build them; build and push the image (or save it with docker save and set x-compose2units.image_archive), then name it with image:`,
+        node.keyAt("build"),
+      );
+      return undefined;
+    }
+    node.ctx.diagnostics.warning("unsupported-key", `service "${name}": build: is ignored; the unit runs the image "${ref}", which must be pullable or loaded from an archive`, node.keyAt("build"));
+  }
+  if (ref === undefined) {
+    node.ctx.diagnostics.error("invalid-value", `service "${name}" needs an image`, node.keyAt());
+    return undefined;
+  }
+  if (!/^[^\s]+$/.test(ref)) {
+    node.error(`invalid image reference "${ref}"`, "image");
+    return undefined;
+  }
+  const refAt = { value: ref, at: node.at("image") };
+  if (archive !== undefined) {
+    if (!archive.startsWith("/")) {
+      ext!.error(`image_archive "${archive}" must be an absolute path on the host`, "image_archive");
+      return undefined;
+    }
+    return { kind: "archive", ref: refAt, archive: { value: archive, at: ext!.at("image_archive") } };
+  }
+  return { kind: "registry", ref: refAt, pull: pullPolicy(node) };
+}
+
+function pullPolicy(node: Node): "always" | "missing" | "never" {
+  const text = scalarText(node.get("pull_policy"));
+  switch (text) {
+    case undefined:
+    case "missing":
+    case "if_not_present":
+      return "missing";
+    case "always":
+    case "never":
+      return text;
+    default:
+      node.ctx.diagnostics.error(
+        "unsupported-key",
+        `pull_policy "${text}" is not supported: use always, missing or never (images are not built on the host)`,
+        node.at("pull_policy"),
+      );
+      return "missing";
+  }
+}
+
+function commandWords(node: Node, key: "command" | "entrypoint"): Located<readonly string[]> | undefined {
+  const raw = node.get(key);
+  const at = node.at(key);
+  if (raw === undefined || raw === null) return undefined;
+  if (Array.isArray(raw)) return { value: raw.map((w) => scalarText(w) ?? ""), at };
+  const text = scalarText(raw) ?? "";
+  const split = splitShellWords(text);
+  if (!split.ok) {
+    node.error(`${key}: ${split.message}`, key);
+    return undefined;
+  }
+  // `entrypoint: ""` clears the image's entrypoint, as in compose.
+  return { value: key === "entrypoint" && split.words.length === 0 ? [""] : split.words, at };
+}
+
+function normalizeEnvironment(node: Node, service: string): EnvironmentVariable[] {
+  const ctx = node.ctx;
+  const byName = new Map<string, EnvironmentVariable>();
+  // env_file first: `environment:` wins over it, as in compose.
+  const envFiles = node.get("env_file");
+  const files = Array.isArray(envFiles) ? envFiles : envFiles === undefined || envFiles === null ? [] : [envFiles];
+  files.forEach((entry, i) => {
+    const at = Array.isArray(envFiles) ? node.at("env_file", i) : node.at("env_file");
+    const path = isMapping(entry) ? scalarText(entry.path) : scalarText(entry);
+    const required = isMapping(entry) ? (asBoolean(entry.required) ?? true) : true;
+    if (!path) return;
+    const full = posix.resolve(ctx.projectDirectory, path);
+    const text = ctx.readFile(full);
+    if (text === undefined) {
+      if (required) ctx.diagnostics.error("missing-input", `service "${service}": env_file ${full} not found`, at);
+      return;
+    }
+    const parsed = parseDotenv(text);
+    if (!parsed.ok) {
+      ctx.diagnostics.error("invalid-value", parsed.message, { file: full, line: parsed.line, column: 1 });
+      return;
+    }
+    for (const e of parsed.entries) {
+      const value = e.value ?? ctx.environment[e.name];
+      if (value !== undefined) byName.set(e.name, { name: e.name, value, at: { file: full, line: e.line, column: 1 } });
+    }
+  });
+  for (const e of keyValueEntries(node, "environment")) {
+    const value = e.value ?? ctx.environment[e.name];
+    if (value === undefined) {
+      byName.delete(e.name);
+      continue;
+    }
+    byName.set(e.name, { name: e.name, value, at: node.at(...e.path) });
+  }
+  return [...byName.values()];
+}
+
+function normalizeLabels(node: Node): Label[] {
+  return keyValueEntries(node, "labels").map((e) => ({ name: e.name, value: e.value ?? "", at: node.at(...e.path) }));
+}
+
+function exposeList(node: Node): Located<string>[] {
+  const raw = node.get("expose");
+  if (!Array.isArray(raw)) return [];
+  return raw.flatMap((v, i) => {
+    const text = scalarText(v);
+    if (text === undefined || !/^\d{1,5}(-\d{1,5})?(\/(tcp|udp|sctp))?$/.test(text)) {
+      node.error(`invalid exposed port "${String(v)}"`, "expose", i);
+      return [];
+    }
+    return [{ value: text, at: node.at("expose", i) }];
+  });
+}
+
+function explicitDependencies(node: Node): Dependency[] {
+  const raw = node.get("depends_on");
+  if (Array.isArray(raw)) {
+    return raw.flatMap((v, i) => {
+      const service = scalarText(v);
+      return service ? [{ service, condition: "service_started", required: true, restart: false, origin: "depends_on", at: node.at("depends_on", i) } as const] : [];
+    });
+  }
+  const map = node.child("depends_on");
+  if (!map) return [];
+  return Object.keys(map.value).map((service) => {
+    const spec = map.child(service);
+    const condition = (scalarText(spec?.get("condition")) ?? "service_started") as Dependency["condition"];
+    return {
+      service,
+      condition,
+      required: asBoolean(spec?.get("required")) ?? true,
+      restart: asBoolean(spec?.get("restart")) ?? false,
+      origin: "depends_on" as const,
+      at: map.keyAt(service),
+    };
+  });
+}
+
+function implied(service: string, origin: Dependency["origin"], at: Dependency["at"]): Dependency {
+  return { service, condition: "service_started", required: true, restart: false, origin, at };
+}
+
+/** One edge per dependency; an explicit `depends_on` keeps its condition over an implied one. */
+function dedupeDependencies(deps: Dependency[]): Dependency[] {
+  const out = new Map<string, Dependency>();
+  for (const d of deps) if (!out.has(d.service)) out.set(d.service, d);
+  return [...out.values()];
+}
+
+function normalizeLinks(node: Node): Link[] {
+  const raw = node.get("links");
+  if (!Array.isArray(raw)) return [];
+  return raw.flatMap((v, i) => {
+    const text = scalarText(v) ?? "";
+    const [service, alias] = text.split(":");
+    if (!service) return [];
+    return [{ service, alias: alias || service, at: node.at("links", i) }];
+  });
+}
+
+function externalLinks(node: Node): RunFlag[] {
+  const raw = node.get("external_links");
+  if (!Array.isArray(raw)) return [];
+  return raw.flatMap((v, i) => {
+    const text = scalarText(v) ?? "";
+    const [container, alias] = text.split(":");
+    return container ? [{ argv: ["--link", `${container}:${alias || container}`], at: node.at("external_links", i) }] : [];
+  });
+}
+
+function normalizeVolumesFrom(node: Node): VolumesFrom[] {
+  const raw = node.get("volumes_from");
+  if (!Array.isArray(raw)) return [];
+  return raw.flatMap((v, i): VolumesFrom[] => {
+    const text = scalarText(v) ?? "";
+    const at = node.at("volumes_from", i);
+    const parts = text.split(":");
+    const container = parts[0] === "container";
+    const name = container ? parts[1] : parts[0];
+    const mode = container ? parts[2] : parts[1];
+    if (!name || (mode !== undefined && mode !== "ro" && mode !== "rw")) {
+      node.error(`invalid volumes_from "${text}": expected SERVICE[:ro|rw] or container:NAME[:ro|rw]`, "volumes_from", i);
+      return [];
+    }
+    return [{ source: { kind: container ? "container" : "service", name }, readOnly: mode === "ro", at }];
+  });
+}
+
+/** `ipc:` and `pid:`: `service:NAME` shares another service's namespace and so depends on it. */
+function namespaceMode(node: Node, key: "ipc" | "pid"): NamespaceMode | undefined {
+  const text = scalarText(node.get(key));
+  if (text === undefined) return undefined;
+  const at = node.at(key);
+  const service = /^service:(.+)$/.exec(text)?.[1];
+  return service ? { kind: "service", service, at } : { kind: "value", value: text, at };
+}
+
+const EXTENSION_KEYS = new Set(["image_archive"]);
+
+/** Our own `x-compose2units` settings are checked like any other key: a typo must not pass silently. */
+function checkExtension(node: Node): void {
+  const ext = node.get("x-compose2units");
+  if (ext === undefined) return;
+  const map = node.child("x-compose2units");
+  if (!map) {
+    node.error("x-compose2units must be a mapping", "x-compose2units");
+    return;
+  }
+  for (const key of Object.keys(map.value)) {
+    if (!EXTENSION_KEYS.has(key)) node.ctx.diagnostics.error("unsupported-key", `x-compose2units: unknown key "${key}" (known: ${[...EXTENSION_KEYS].join(", ")})`, map.keyAt(key));
+  }
+}
+
+function normalizeNetworkMode(node: Node): NetworkMode | undefined {
+  const text = scalarText(node.get("network_mode"));
+  if (text === undefined) return undefined;
+  const at = node.at("network_mode");
+  if (text === "host" || text === "none" || text === "bridge") return { kind: text, at };
+  const service = /^service:(.+)$/.exec(text)?.[1];
+  if (service) return { kind: "service", service, at };
+  const container = /^container:(.+)$/.exec(text)?.[1];
+  if (container) return { kind: "container", container, at };
+  node.error(`invalid network_mode "${text}": expected host, none, bridge, service:NAME or container:NAME`, "network_mode");
+  return undefined;
+}
+
+function normalizeNetworks(node: Node, service: string, format: "v1" | "compose"): NetworkAttachment[] {
+  const raw = node.get("networks");
+  if (raw === undefined || raw === null) {
+    return format === "compose" ? [{ network: "default", aliases: [], at: node.keyAt() }] : [];
+  }
+  const attachments: NetworkAttachment[] = [];
+  if (Array.isArray(raw)) {
+    raw.forEach((v, i) => {
+      const name = scalarText(v);
+      if (name) attachments.push({ network: name, aliases: [], at: node.at("networks", i) });
+    });
+  } else if (isMapping(raw)) {
+    const map = node.child("networks")!;
+    for (const name of Object.keys(raw)) {
+      const spec = map.child(name);
+      const aliases = spec?.get("aliases");
+      for (const key of ["ipv4_address", "ipv6_address", "link_local_ips", "mac_address", "driver_opts", "priority", "gw_priority"]) {
+        if (spec?.has(key)) node.ctx.diagnostics.error("unsupported-key", `networks.${name}.${key} is not supported yet`, spec.keyAt(key));
+      }
+      attachments.push({
+        network: name,
+        aliases: Array.isArray(aliases) ? aliases.map((a) => scalarText(a) ?? "").filter(Boolean) : [],
+        at: map.keyAt(name),
+      });
+    }
+  }
+  if (attachments.length > 1) {
+    node.ctx.diagnostics.error(
+      "unsupported-key",
+      `service "${service}" joins ${attachments.length} networks; compose2units supports one network per service so far`,
+      node.keyAt("networks"),
+    );
+    return attachments.slice(0, 1);
+  }
+  return attachments;
+}
+
+function normalizeRestart(node: Node): RestartPolicy {
+  const text = scalarText(node.get("restart"));
+  if (text === undefined) return { mode: "no" };
+  const at = node.at("restart");
+  const m = /^(no|always|unless-stopped|on-failure)(?::(\d+))?$/.exec(text);
+  if (!m || (m[2] !== undefined && m[1] !== "on-failure")) {
+    node.error(`invalid restart policy "${text}": expected no, always, unless-stopped or on-failure[:N]`, "restart");
+    return { mode: "no", at };
+  }
+  return { mode: m[1] as RestartPolicy["mode"], ...(m[2] !== undefined ? { maxRetries: Number(m[2]) } : {}), at };
+}
+
+function normalizeStop(node: Node): StopPolicy {
+  const raw = node.get("stop_grace_period");
+  let grace = 10;
+  if (raw !== undefined && raw !== null) {
+    const seconds = parseDuration(raw as string | number);
+    if (seconds === undefined) node.error(`invalid duration "${String(raw)}" (expected e.g. 10s, 1m30s)`, "stop_grace_period");
+    else grace = wholeSeconds(seconds);
+  }
+  const signal = scalarText(node.get("stop_signal"));
+  return { gracePeriodSeconds: grace, ...(signal ? { signal } : {}) };
+}
+
+function normalizeHealthcheck(node: Node): Healthcheck | undefined {
+  const hc = node.child("healthcheck");
+  if (!hc) return undefined;
+  const at = node.at("healthcheck");
+  const duration = (key: string): number | undefined => {
+    const raw = hc.get(key);
+    if (raw === undefined || raw === null) return undefined;
+    const seconds = parseDuration(raw as string | number);
+    if (seconds === undefined) hc.error(`invalid duration "${String(raw)}" (expected e.g. 10s, 1m30s)`, key);
+    return seconds;
+  };
+  if (asBoolean(hc.get("disable")) === true) return { test: ["NONE"], at };
+  const rawTest = hc.get("test");
+  let test: string[] = [];
+  if (typeof rawTest === "string") test = ["CMD-SHELL", rawTest];
+  else if (Array.isArray(rawTest)) test = rawTest.map((t) => scalarText(t) ?? "");
+  if (test.length > 0 && !["NONE", "CMD", "CMD-SHELL"].includes(test[0]!)) {
+    hc.error(`healthcheck test must start with NONE, CMD or CMD-SHELL, not "${test[0]}"`, "test");
+    return undefined;
+  }
+  const retries = hc.get("retries");
+  const interval = duration("interval");
+  const timeout = duration("timeout");
+  const startPeriod = duration("start_period");
+  if (hc.has("start_interval")) node.ctx.diagnostics.error("unsupported-key", "healthcheck.start_interval needs docker 25 or newer and is not supported", hc.keyAt("start_interval"));
+  return {
+    test,
+    ...(interval !== undefined ? { intervalSeconds: interval } : {}),
+    ...(timeout !== undefined ? { timeoutSeconds: timeout } : {}),
+    ...(startPeriod !== undefined ? { startPeriodSeconds: startPeriod } : {}),
+    ...(typeof retries === "number" ? { retries } : {}),
+    at,
+  };
+}
+
+/** `deploy:` is swarm's; the parts that mean something for one container become flags. */
+function deployFlags(node: Node, service: string): RunFlag[] {
+  const deploy = node.child("deploy");
+  if (!deploy) return [];
+  const out: RunFlag[] = [];
+  for (const key of Object.keys(deploy.value)) {
+    if (key === "resources" || key === "replicas" || key.startsWith("x-")) continue;
+    node.ctx.diagnostics.error("unsupported-key", `deploy.${key} is a swarm setting with no meaning for one container; remove it`, deploy.keyAt(key));
+  }
+  const replicas = deploy.get("replicas");
+  if (replicas !== undefined && replicas !== 1 && replicas !== "1") {
+    deploy.error(`service "${service}": deploy.replicas other than 1 is not supported: each service runs one container under one unit`, "replicas");
+  }
+  const limits = deploy.descend("resources", "limits");
+  const reservations = deploy.descend("resources", "reservations");
+  const flag = (n: Node | undefined, key: string, name: string) => {
+    const v = scalarText(n?.get(key));
+    if (n && v !== undefined) out.push({ argv: [name, v], at: n.at(key) });
+  };
+  flag(limits, "cpus", "--cpus");
+  flag(limits, "memory", "--memory");
+  flag(limits, "pids", "--pids-limit");
+  flag(reservations, "memory", "--memory-reservation");
+  if (reservations?.has("cpus")) node.ctx.diagnostics.error("unsupported-key", "deploy.resources.reservations.cpus has no docker run equivalent", reservations.keyAt("cpus"));
+  if (reservations?.has("devices")) node.ctx.diagnostics.error("unsupported-key", "deploy.resources.reservations.devices is not supported yet; use gpus:", reservations.keyAt("devices"));
+  return out;
+}
+
+function checkScale(node: Node): void {
+  const scale = node.get("scale");
+  if (scale !== undefined && scale !== 1 && scale !== "1") {
+    node.error("scale other than 1 is not supported: each service runs one container under one unit", "scale");
+  }
+}

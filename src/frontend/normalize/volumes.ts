@@ -1,0 +1,133 @@
+import { posix } from "node:path";
+import type { Mount } from "../../model/project.js";
+import { asBoolean, isMapping, scalarText, type Node } from "./context.js";
+import { isByteSize } from "./units-of-measure.js";
+
+const MODE_FLAGS = new Set(["ro", "rw", "z", "Z", "shared", "slave", "private", "rshared", "rslave", "rprivate", "nocopy", "cached", "delegated", "consistent"]);
+
+/** `volumes:` of a service (short and long syntax) and `tmpfs:`, as mounts. */
+export function normalizeMounts(service: Node): Mount[] {
+  const out: Mount[] = [];
+  const raw = service.get("volumes");
+  if (Array.isArray(raw)) {
+    raw.forEach((item, i) => {
+      const mount = isMapping(item) ? longVolume(service, i) : shortVolume(service, scalarText(item) ?? "", i);
+      if (mount) out.push(mount);
+    });
+  }
+  const tmpfs = service.get("tmpfs");
+  const tmpfsList = Array.isArray(tmpfs) ? tmpfs : tmpfs === undefined || tmpfs === null ? [] : [tmpfs];
+  tmpfsList.forEach((item, i) => {
+    const text = scalarText(item) ?? "";
+    const [target, options] = splitOnce(text, ":");
+    const at = Array.isArray(tmpfs) ? service.at("tmpfs", i) : service.at("tmpfs");
+    if (!target.startsWith("/")) {
+      service.ctx.diagnostics.error("invalid-value", `tmpfs target "${target}" must be an absolute path`, at);
+      return;
+    }
+    out.push({ type: "tmpfs", target, options: options ? options.split(",") : [], at });
+  });
+  return out;
+}
+
+function shortVolume(service: Node, text: string, i: number): Mount | undefined {
+  const at = service.at("volumes", i);
+  const parts = text.split(":");
+  let source: string | undefined;
+  let target: string;
+  let modes: string[] = [];
+  if (parts.length === 1) {
+    target = parts[0]!;
+  } else if (parts.length === 2 && parts[0]!.startsWith("/") && parts[1]!.split(",").every((m) => MODE_FLAGS.has(m))) {
+    target = parts[0]!;
+    modes = parts[1]!.split(",");
+  } else if (parts.length === 2 || parts.length === 3) {
+    source = parts[0]!;
+    target = parts[1]!;
+    modes = parts[2] ? parts[2].split(",") : [];
+  } else {
+    service.error(`invalid volume "${text}": expected [SOURCE:]TARGET[:MODE]`, "volumes", i);
+    return undefined;
+  }
+  const unknown = modes.filter((m) => !MODE_FLAGS.has(m));
+  if (unknown.length > 0) {
+    service.error(`invalid volume mode "${unknown.join(",")}" in "${text}"`, "volumes", i);
+    return undefined;
+  }
+  if (!target.startsWith("/")) {
+    service.error(`volume target "${target}" must be an absolute path`, "volumes", i);
+    return undefined;
+  }
+  const readOnly = modes.includes("ro");
+  const options = modes.filter((m) => m !== "ro" && m !== "rw");
+  if (source === undefined || source === "") return { type: "anonymous", target, readOnly, options, at };
+  if (isHostPath(source)) return { type: "bind", source: hostPath(service, source), target, readOnly, options, at };
+  return { type: "volume", volume: source, target, readOnly, options, at };
+}
+
+function longVolume(service: Node, i: number): Mount | undefined {
+  const item = service.descend("volumes", i)!;
+  const at = item.at();
+  const type = scalarText(item.get("type")) ?? "volume";
+  const target = scalarText(item.get("target")) ?? "";
+  const source = scalarText(item.get("source"));
+  const readOnly = asBoolean(item.get("read_only")) ?? false;
+  if (!target.startsWith("/")) {
+    item.error(`volume target "${target}" must be an absolute path`, "target");
+    return undefined;
+  }
+  const unsupported = (key: string, why: string) => service.ctx.diagnostics.error("unsupported-key", why, item.keyAt(key));
+  for (const key of ["consistency"]) if (item.has(key)) unsupported(key, `"${key}" has no effect on Linux and is not supported`);
+  switch (type) {
+    case "bind": {
+      if (!source) return void item.error("a bind mount needs a source", "type");
+      const bind = item.child("bind");
+      const options: string[] = [];
+      const propagation = scalarText(bind?.get("propagation"));
+      if (propagation) options.push(propagation);
+      const selinux = scalarText(bind?.get("selinux"));
+      if (selinux) options.push(selinux);
+      if (bind && asBoolean(bind.get("create_host_path")) === false) unsupported("bind", "bind.create_host_path: false is not supported: docker creates missing host paths for -v mounts");
+      return { type: "bind", source: hostPath(service, source), target, readOnly, options, at };
+    }
+    case "volume": {
+      const volume = item.child("volume");
+      const options = volume && asBoolean(volume.get("nocopy")) ? ["nocopy"] : [];
+      if (volume?.has("subpath")) unsupported("volume", "volume.subpath needs docker 26 or newer and is not supported");
+      if (!source) return { type: "anonymous", target, readOnly, options, at };
+      return { type: "volume", volume: source, target, readOnly, options, at };
+    }
+    case "tmpfs": {
+      const tmpfs = item.child("tmpfs");
+      const options: string[] = [];
+      const size = tmpfs?.get("size");
+      if (size !== undefined && size !== null) {
+        if (!isByteSize(size as string | number)) return void item.error(`invalid tmpfs size "${String(size)}"`, "tmpfs", "size");
+        options.push(`size=${String(size)}`);
+      }
+      const mode = tmpfs?.get("mode");
+      if (mode !== undefined && mode !== null) options.push(`mode=${typeof mode === "number" ? mode.toString(8) : String(mode)}`);
+      if (readOnly) options.push("ro");
+      return { type: "tmpfs", target, options, at };
+    }
+    default:
+      unsupported("type", `volume type "${type}" is not supported; use bind, volume or tmpfs`);
+      return undefined;
+  }
+}
+
+function isHostPath(source: string): boolean {
+  return source.startsWith("/") || source.startsWith(".") || source.startsWith("~");
+}
+
+/** Relative host paths are relative to the project directory, as in compose. */
+function hostPath(service: Node, source: string): string {
+  if (source.startsWith("/")) return posix.normalize(source);
+  if (source === "~" || source.startsWith("~/")) return posix.join("/root", source.slice(1));
+  return posix.resolve(service.ctx.projectDirectory, source);
+}
+
+function splitOnce(text: string, sep: string): [string, string | undefined] {
+  const i = text.indexOf(sep);
+  return i < 0 ? [text, undefined] : [text.slice(0, i), text.slice(i + 1)];
+}
