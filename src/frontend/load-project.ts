@@ -39,6 +39,8 @@ export function loadProject(file: SourceFile, options: LoadOptions, diagnostics:
   const lifted = format === "v1" ? liftV1(parsed.value, parsed.locations, diagnostics) : { doc: parsed.value, locations: parsed.locations };
   const environment = options.environment ?? {};
   const doc = interpolateValues(lifted.doc, environment, lifted.locations, diagnostics);
+  // A value that could not be substituted would only cause confusing follow-up errors.
+  if (diagnostics.hasErrors) return undefined;
   if (!validateAgainstSchema(doc, lifted.locations, diagnostics) || !isMapping(doc)) return undefined;
 
   const projectDirectory = options.projectDirectory ?? posix.dirname(posix.resolve(file.path));
@@ -56,6 +58,9 @@ export function loadProject(file: SourceFile, options: LoadOptions, diagnostics:
     readFile: options.readFile ?? (() => undefined),
   };
   const top = new Node(ctx, doc, []);
+  for (const key of ["include", "models"]) {
+    if (key in doc) diagnostics.error("unsupported-key", `top-level ${key}: is not supported yet`, lifted.locations.key(`/${key}`));
+  }
   const servicesNode = top.child("services");
   const active = new Set(options.profiles ?? []);
   const services: Service[] = [];

@@ -47,7 +47,9 @@ function summarize(errors: readonly ErrorObject[]): ErrorObject[] {
   for (const alt of alternatives) {
     if (dropped.has(alt)) continue;
     const prefix = alt.schemaPath + "/";
-    const inside = errors.filter((e) => e.schemaPath.startsWith(prefix) && !dropped.has(e));
+    // Shared definitions give the same schemaPath to many values: match the instance too.
+    const within = (e: ErrorObject) => e.instancePath === alt.instancePath || e.instancePath.startsWith(alt.instancePath + "/");
+    const inside = errors.filter((e) => e.schemaPath.startsWith(prefix) && within(e) && !dropped.has(e));
     const branches = new Map<string, ErrorObject[]>();
     for (const e of inside) {
       const branch = e.schemaPath.slice(prefix.length).split("/")[0]!;
@@ -58,7 +60,8 @@ function summarize(errors: readonly ErrorObject[]): ErrorObject[] {
     const fitting = [...branches].filter(([b, list]) => !typeMismatch(b, list));
 
     for (const e of inside) dropped.add(e);
-    if (fitting.length === 0 || alt.keyword === "oneOf" && branches.size < countBranches(alt)) {
+    if (inside.length === 0) continue; // oneOf failing because several branches matched: Ajv's own message says so
+    if (fitting.length === 0) {
       const types = new Set<string>();
       for (const list of branches.values()) for (const e of list) if (e.keyword === "type") types.add(String(e.params.type));
       synthesized.push({ ...alt, keyword: "type", message: `must be ${listTypes([...types])}`, params: { type: [...types].join(",") } });
@@ -70,12 +73,10 @@ function summarize(errors: readonly ErrorObject[]): ErrorObject[] {
     for (const e of best[1]) dropped.delete(e);
     dropped.add(alt);
   }
+  // A bad key name yields the inner error (naming the key) and an outer one that does not.
+  const namedKeys = new Set(errors.filter((e) => e.propertyName !== undefined).map((e) => e.instancePath));
+  for (const e of errors) if (e.keyword === "propertyNames" && namedKeys.has(e.instancePath)) dropped.add(e);
   return [...errors.filter((e) => !dropped.has(e)), ...synthesized];
-}
-
-function countBranches(alt: ErrorObject): number {
-  // oneOf fails with passingSchemas when more than one branch matched; that is not a type problem.
-  return alt.params && "passingSchemas" in alt.params && alt.params.passingSchemas ? 0 : Number.MAX_SAFE_INTEGER;
 }
 
 function listTypes(types: string[]): string {
@@ -88,6 +89,10 @@ function listTypes(types: string[]): string {
 function describe(error: ErrorObject): { pointer: string; onKey: boolean; message: string } {
   const place = readablePath(error.instancePath);
   const prefix = place ? `${place}: ` : "";
+  if (error.propertyName !== undefined) {
+    const pattern = error.keyword === "pattern" ? ` (allowed: ${String(error.params.pattern)})` : "";
+    return { pointer: `${error.instancePath}/${escapePointer(error.propertyName)}`, onKey: true, message: `${prefix}invalid name "${error.propertyName}"${pattern}` };
+  }
   switch (error.keyword) {
     case "additionalProperties": {
       const key = String(error.params.additionalProperty);

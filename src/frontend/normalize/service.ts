@@ -432,7 +432,9 @@ function normalizeHealthcheck(node: Node): Healthcheck | undefined {
     hc.error(`healthcheck test must start with NONE, CMD or CMD-SHELL, not "${test[0]}"`, "test");
     return undefined;
   }
-  const retries = hc.get("retries");
+  const retriesText = scalarText(hc.get("retries"));
+  if (retriesText !== undefined && !/^\d+$/.test(retriesText)) hc.error(`healthcheck retries must be a whole number, not "${retriesText}"`, "retries");
+  const retries = retriesText !== undefined && /^\d+$/.test(retriesText) ? Number(retriesText) : undefined;
   const interval = duration("interval");
   const timeout = duration("timeout");
   const startPeriod = duration("start_period");
@@ -442,7 +444,7 @@ function normalizeHealthcheck(node: Node): Healthcheck | undefined {
     ...(interval !== undefined ? { intervalSeconds: interval } : {}),
     ...(timeout !== undefined ? { timeoutSeconds: timeout } : {}),
     ...(startPeriod !== undefined ? { startPeriodSeconds: startPeriod } : {}),
-    ...(typeof retries === "number" ? { retries } : {}),
+    ...(retries !== undefined ? { retries } : {}),
     at,
   };
 }
