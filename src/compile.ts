@@ -1,0 +1,38 @@
+import { DiagnosticBag, type Diagnostic } from "./diagnostics.js";
+import { emitProject } from "./emit/emit-project.js";
+import type { OutputFile } from "./emit/output-file.js";
+import { loadProject, type LoadOptions } from "./frontend/load-project.js";
+import type { SourceFile } from "./frontend/parse-yaml.js";
+import { orderServices } from "./graph/dependency-graph.js";
+import type { Project } from "./model/project.js";
+
+export type CompileOptions = LoadOptions;
+
+export interface CompileResult {
+  /** Every generated file, sorted by path; empty when there is any error. */
+  readonly files: readonly OutputFile[];
+  /** Errors and warnings, sorted by location. */
+  readonly diagnostics: readonly Diagnostic[];
+  /** The loaded model, when loading got that far. */
+  readonly project?: Project;
+}
+
+/**
+ * compose file → units, env files, cleanup script and cloud-config. Pure:
+ * reads nothing but what `options.readFile` gives it and writes nothing.
+ * The CLI is a thin shell around this function.
+ */
+export function compile(input: SourceFile, options: CompileOptions = {}): CompileResult {
+  const diagnostics = new DiagnosticBag();
+  const project = loadProject(input, options, diagnostics);
+  if (!project || diagnostics.hasErrors) return { files: [], diagnostics: diagnostics.sorted(), ...(project ? { project } : {}) };
+  const ordered = orderServices(project, diagnostics);
+  const files = ordered ? emitProject(ordered, { sourceName: displayName(input.path) }, diagnostics) : undefined;
+  if (!files || diagnostics.hasErrors) return { files: [], diagnostics: diagnostics.sorted(), project };
+  return { files, diagnostics: diagnostics.sorted(), project };
+}
+
+/** Only the file name goes into generated headers, so output does not depend on where it was compiled. */
+function displayName(path: string): string {
+  return path.slice(path.lastIndexOf("/") + 1);
+}

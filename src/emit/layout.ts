@@ -1,0 +1,42 @@
+import type { Project } from "../model/project.js";
+
+/**
+ * Where every generated artefact is named and installed. One place, so the
+ * unit emitters, the cloud-config and the CLI agree on every path.
+ */
+export const DOCKER = "/usr/bin/docker";
+export const SHELL = "/bin/sh";
+export const UNIT_DIR = "/etc/systemd/system";
+
+export function serviceUnitName(project: Project, service: string): string {
+  return `${project.name}-${service}.service`;
+}
+
+export function networkUnitName(project: Project, network: string): string {
+  return `${project.name}-network-${network}.service`;
+}
+
+export function volumeUnitName(project: Project, volume: string): string {
+  return `${project.name}-volume-${volume}.service`;
+}
+
+export function targetUnitName(project: Project): string {
+  return `${project.name}.target`;
+}
+
+/** Per-project folder on the host for files that must not be world-readable. */
+export function projectConfigDir(project: Project): string {
+  return `/etc/compose2units/${project.name}`;
+}
+
+export function envFileHostPath(project: Project, service: string): string {
+  return `${projectConfigDir(project)}/${service}.env`;
+}
+
+export function cleanupScriptName(project: Project): string {
+  return `${project.name}-image-cleanup`;
+}
+
+export function cleanupScriptHostPath(project: Project): string {
+  return `/usr/local/sbin/${cleanupScriptName(project)}`;
+}

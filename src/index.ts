@@ -1,0 +1,6 @@
+export { compile, type CompileOptions, type CompileResult } from "./compile.js";
+export { loadProject, type LoadOptions } from "./frontend/load-project.js";
+export type { SourceFile } from "./frontend/parse-yaml.js";
+export { formatDiagnostic, DiagnosticBag, type Diagnostic, type DiagnosticCode, type SourceLocation, type Severity } from "./diagnostics.js";
+export type { OutputFile } from "./emit/output-file.js";
+export type * from "./model/project.js";
