@@ -1,0 +1,95 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+
+/** The CLI as users run it: the built bin/compose2units in a child process. */
+const BIN = new URL("../bin/compose2units", import.meta.url).pathname;
+
+function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", env: { PATH: process.env.PATH, ...env } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function project(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), "c2u-cli-"));
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+  return dir;
+}
+
+const GOOD = "services:\n  web:\n    image: nginx:1.25\n    environment:\n      GREETING: ${GREETING}\n    ports: ['8080:80']\n";
+
+describe("compose2units CLI", () => {
+  it("writes units, env files, the cleanup script and the cloud-config, with their permissions", () => {
+    const dir = project({ "docker-compose.yml": GOOD, ".env": "GREETING=hello from .env\n" });
+    const r = cli(["docker-compose.yml", "-o", "out", "-p", "stack"], dir);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    const out = join(dir, "out");
+    expect(readdirSync(out).sort()).toEqual([
+      ".compose2units-manifest",
+      "cloud-config.yaml",
+      "env",
+      "stack-image-cleanup.sh",
+      "stack-network-default.service",
+      "stack-web.service",
+      "stack.target",
+    ]);
+    expect(readFileSync(join(out, "env", "web.env"), "utf8")).toBe("GREETING=hello from .env\n");
+    expect(statSync(join(out, "env", "web.env")).mode & 0o777).toBe(0o600);
+    expect(statSync(join(out, "stack-image-cleanup.sh")).mode & 0o777).toBe(0o755);
+    expect(readFileSync(join(out, "cloud-config.yaml"), "utf8").startsWith("#cloud-config\n")).toBe(true);
+  });
+
+  it("lets the process environment win over .env", () => {
+    const dir = project({ "docker-compose.yml": GOOD, ".env": "GREETING=from .env\n" });
+    expect(cli(["docker-compose.yml", "-o", "out", "-p", "demo"], dir, { GREETING: "from the shell" }).status).toBe(0);
+    expect(readFileSync(join(dir, "out", "env", "web.env"), "utf8")).toBe("GREETING=from the shell\n");
+  });
+
+  it("exits 1 on input errors, prints file:line:col, writes nothing and keeps a previous output intact", () => {
+    const dir = project({ "docker-compose.yml": GOOD, "bad.yml": "services:\n  web:\n    image: nginx\n    depends_on: [db]\n" });
+    expect(cli(["docker-compose.yml", "-o", "out", "-p", "demo"], dir).status).toBe(0);
+    const before = readdirSync(join(dir, "out")).sort();
+    const r = cli(["bad.yml", "-o", "out", "-p", "demo"], dir);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe('bad.yml:4:18: error undefined-reference: service "web" depends on undefined service "db"\n');
+    expect(readdirSync(join(dir, "out")).sort()).toEqual(before);
+    expect(cli(["bad.yml", "-o", "fresh"], dir).status).toBe(1);
+    expect(existsSync(join(dir, "fresh"))).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.startsWith("."))).toEqual([]);
+  });
+
+  it("exits 2 on usage errors without a stack trace", () => {
+    const dir = project({ "docker-compose.yml": GOOD });
+    const noOutput = cli(["docker-compose.yml"], dir);
+    expect(noOutput.status).toBe(2);
+    expect(noOutput.stderr).toMatch(/required option '-o, --output <dir>' not specified/);
+    const unknown = cli(["docker-compose.yml", "-o", "out", "--frobnicate"], dir);
+    expect(unknown.status).toBe(2);
+    const missing = cli(["nope.yml", "-o", "out"], dir);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toBe("compose2units: cannot read nope.yml\n");
+    for (const r of [noOutput, unknown, missing]) expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("refuses to replace a folder it did not write", () => {
+    const dir = project({ "docker-compose.yml": GOOD });
+    mkdirSync(join(dir, "out"));
+    writeFileSync(join(dir, "out", "notes.txt"), "mine");
+    const r = cli(["docker-compose.yml", "-o", "out"], dir);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/refusing to replace .*out: it is not empty and was not written by compose2units/);
+    expect(readFileSync(join(dir, "out", "notes.txt"), "utf8")).toBe("mine");
+  });
+
+  it("answers --help and --version with exit 0", () => {
+    const dir = project({});
+    const help = cli(["--help"], dir);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/Usage: compose2units/);
+    expect(help.stdout).toMatch(/Examples:/);
+    expect(cli(["--version"], dir).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});

@@ -1,0 +1,32 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { compileFixture, listFixtures } from "./support/fixtures.js";
+import { TOOLS, cloudInitSchema, shellcheck, toolMissing, verifyUnits, writeFiles } from "./support/real-tools.js";
+
+/** Every fixture's output, judged by the tools that will consume it on a host. */
+describe.each(listFixtures())("fixture $name, checked by real tools", (fixture) => {
+  const result = compileFixture(fixture);
+  const dir = writeFiles(result.files);
+  const units = result.files.map((f) => f.path).filter((p) => /\.(service|target|timer)$/.test(p));
+
+  it.skipIf(toolMissing(TOOLS.systemdAnalyze, TOOLS.docker))("passes systemd-analyze verify with nothing on stderr", () => {
+    expect(units.length).toBeGreaterThan(0);
+    const r = verifyUnits(dir, units);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+  });
+
+  it.skipIf(toolMissing(TOOLS.cloudInit))("passes cloud-init schema", () => {
+    const r = cloudInitSchema(join(dir, "cloud-config.yaml"));
+    expect(r.stdout + r.stderr).toMatch(/Valid cloud-config/);
+    expect(r.status).toBe(0);
+  });
+
+  it.skipIf(toolMissing(TOOLS.shellcheck))("has a cleanup script shellcheck accepts", () => {
+    const scripts = result.files.filter((f) => f.path.endsWith(".sh"));
+    expect(scripts).toHaveLength(1);
+    const r = shellcheck(join(dir, scripts[0]!.path));
+    expect(r.stdout + r.stderr).toBe("");
+    expect(r.status).toBe(0);
+  });
+});
