@@ -165,9 +165,9 @@ describe("value errors", () => {
   });
 
   it("rejects keys it cannot compile instead of dropping them", () => {
-    const errors = errorsOf("services:\n  web:\n    image: nginx\n    secrets: [token]\n    deploy:\n      replicas: 3\n");
+    const errors = errorsOf("services:\n  web:\n    image: nginx\n    annotations: {a: b}\n    deploy:\n      replicas: 3\n");
     expect(errors).toEqual([
-      'compose.yml:4:5: error unsupported-key: service "web": secrets are not supported yet; mount the secret file with a read-only bind volume instead',
+      'compose.yml:4:5: error unsupported-key: service "web": annotations need docker 24 or newer (`docker run --annotation`), which the supported hosts lack',
       'compose.yml:6:17: error invalid-value: service "web": deploy.replicas other than 1 is not supported: each service runs one container under one unit',
     ]);
   });

@@ -9,6 +9,7 @@ import {
   cleanupScriptHostPath,
   cleanupScriptName,
   envFileHostPath,
+  providedFileHostPath,
   networkUnitName,
   serviceUnitName,
   targetUnitName,
@@ -43,6 +44,10 @@ export function emitProject(ordered: OrderedProject, options: EmitOptions, diagn
   for (const volume of usedVolumes(project)) unit(volumeUnitName(project, volume.key), volumeUnit(project, volume, header, diagnostics));
   for (const service of ordered.startOrder) {
     unit(serviceUnitName(project, service.name), serviceUnit(project, service, header, diagnostics));
+    for (const f of service.files) {
+      const kind = `${f.kind}s`;
+      files.push({ path: `${kind}/${service.name}/${f.name}`, content: f.content, permissions: "0600", installPath: providedFileHostPath(project, service.name, f) });
+    }
     if (service.environment.length === 0) continue;
     const content = envFile(service, diagnostics);
     if (content === undefined) failed = true;

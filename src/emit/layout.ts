@@ -40,3 +40,12 @@ export function cleanupScriptName(project: Project): string {
 export function cleanupScriptHostPath(project: Project): string {
   return `/usr/local/sbin/${cleanupScriptName(project)}`;
 }
+
+/** Folder of one kind of provided file; made 0700 before use, so only root reaches the files in it. */
+export function providedFilesDir(project: Project, kind: "secret" | "config"): string {
+  return `${projectConfigDir(project)}/${kind}s`;
+}
+
+export function providedFileHostPath(project: Project, service: string, file: { kind: "secret" | "config"; name: string }): string {
+  return `${providedFilesDir(project, file.kind)}/${service}/${file.name}`;
+}

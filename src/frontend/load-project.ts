@@ -73,7 +73,7 @@ export function loadProject(file: SourceFile, options: LoadOptions, diagnostics:
       inactive.add(serviceName);
       continue;
     }
-    const service = normalizeService(node, serviceName, format);
+    const service = normalizeService(node, serviceName, format, top);
     if (service) services.push(service);
   }
   const usedNetworks = new Set(services.flatMap((s) => s.networks.map((n) => n.network)));

@@ -125,7 +125,8 @@ class Converter {
 
   private scalar(value: unknown, node: YamlNode): RawValue {
     if (value === null || typeof value === "string" || typeof value === "boolean") return value;
-    if (typeof value === "number") return value;
+    // Compose files write permission bits the YAML 1.1 way (`mode: 0440`), and docker compose reads them as octal.
+    if (typeof value === "number") return isScalar(node) && /^0[0-7]+$/.test(node.source ?? "") ? Number.parseInt(node.source!, 8) : value;
     if (typeof value === "bigint") return Number(value);
     if (value instanceof Date) return value.toISOString();
     this.diagnostics.error("yaml-syntax", "unsupported scalar type", this.where(node));

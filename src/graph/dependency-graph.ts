@@ -29,10 +29,23 @@ export function orderServices(project: Project, diagnostics: DiagnosticBag): Ord
     diagnostics.error("dependency-cycle", `dependency cycle between services: ${described}`, edge.at);
   }
   if (cycles.length > 0) return undefined;
+  checkConditions(project, byName, diagnostics);
   // Names are sorted first so that independent services keep a stable, alphabetical order.
   const names = project.services.map((s) => s.name).sort();
   const order = toposort.array(names, edges);
   return { project, startOrder: order.map((n) => byName.get(n)!) };
+}
+
+/** Conditions that can never be met, found now rather than as a unit that fails at boot. */
+function checkConditions(project: Project, byName: ReadonlyMap<string, Service>, diagnostics: DiagnosticBag): void {
+  for (const s of project.services) {
+    for (const d of s.dependsOn) {
+      const dependency = byName.get(d.service);
+      if (d.condition === "service_healthy" && dependency?.healthcheck?.test[0] === "NONE") {
+        diagnostics.error("invalid-value", `service "${s.name}" waits for "${d.service}" to be healthy, but its healthcheck is disabled`, d.at);
+      }
+    }
+  }
 }
 
 /**

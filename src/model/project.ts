@@ -42,6 +42,8 @@ export interface Service {
   readonly restart: RestartPolicy;
   readonly stop: StopPolicy;
   readonly healthcheck?: Healthcheck;
+  /** `secrets:` and `configs:`: files the host keeps and bind-mounts read-only into the container. */
+  readonly files: readonly ProvidedFile[];
   /** Flags without further structure (`--privileged`, `--cap-add X`, ...), already in argv form. */
   readonly runFlags: readonly RunFlag[];
 }
@@ -124,9 +126,13 @@ export type NamespaceMode =
   | { readonly kind: "service"; readonly service: string; readonly at: SourceLocation }
   | { readonly kind: "value"; readonly value: string; readonly at: SourceLocation };
 
+/** One network a service joins; the list is in compose's order: highest `priority` first, then by name. */
 export interface NetworkAttachment {
   readonly network: string;
   readonly aliases: readonly string[];
+  readonly ipv4Address?: string;
+  readonly ipv6Address?: string;
+  readonly linkLocalIps: readonly string[];
   readonly at: SourceLocation;
 }
 
@@ -170,6 +176,25 @@ export interface Healthcheck {
   readonly timeoutSeconds?: number;
   readonly startPeriodSeconds?: number;
   readonly retries?: number;
+  readonly at: SourceLocation;
+}
+
+/**
+ * A secret or config as a file: its content is resolved at compile time
+ * (from `file:`, `environment:` or `content:`), installed on the host
+ * readable by root only, and bind-mounted read-only at `target`.
+ */
+export interface ProvidedFile {
+  readonly kind: "secret" | "config";
+  /** The top-level key it is declared under. */
+  readonly name: string;
+  readonly content: string;
+  /** Absolute path in the container. */
+  readonly target: string;
+  readonly uid?: string;
+  readonly gid?: string;
+  /** Permission bits in the container; compose's default is 0444. */
+  readonly mode: number;
   readonly at: SourceLocation;
 }
 

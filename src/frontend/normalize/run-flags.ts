@@ -51,6 +51,29 @@ const pairFlag =
       return [{ argv: [flag, `${e.name}${joiner}${e.value}`], at: service.at(...e.path) }];
     });
 
+/** `extra_hosts` as a list of `host:ip` / `host=ip`, or a mapping host → ip (IPv6 allowed: `h:::1`). */
+const extraHosts: FlagRule = (service, key) => {
+  const raw = service.get(key);
+  const entries: { host: string; ip: string; at: ReturnType<Node["at"]> }[] = [];
+  if (Array.isArray(raw)) {
+    raw.forEach((v, i) => {
+      const text = scalarText(v) ?? "";
+      const sep = /[:=]/.exec(text);
+      if (!sep) return void service.error(`extra host "${text}" must be HOST:IP or HOST=IP`, key, i);
+      entries.push({ host: text.slice(0, sep.index), ip: text.slice(sep.index + 1), at: service.at(key, i) });
+    });
+  } else {
+    for (const e of keyValueEntries(service, key)) entries.push({ host: e.name, ip: e.value ?? "", at: service.at(...e.path) });
+  }
+  return entries.flatMap((e) => {
+    if (!e.host || !/^[0-9A-Fa-f.:]+$/.test(e.ip)) {
+      service.ctx.diagnostics.error("invalid-value", `extra host "${e.host}" needs an IP address, not "${e.ip}"`, e.at);
+      return [];
+    }
+    return [{ argv: ["--add-host", `${e.host}:${e.ip}`], at: e.at }];
+  });
+};
+
 const isInteger = (t: string) => /^-?\d+$/.test(t.trim());
 const isNumber = (t: string) => /^\d+(\.\d+)?$/.test(t.trim());
 const sizeFlag = (flag: string, allowMinusOne = false) =>
@@ -150,7 +173,7 @@ export const RUN_FLAG_RULES: Readonly<Record<string, FlagRule>> = {
   group_add: listFlag("--group-add"),
   device_cgroup_rules: listFlag("--device-cgroup-rule"),
   devices,
-  extra_hosts: pairFlag("--add-host", ":"),
+  extra_hosts: extraHosts,
   sysctls: pairFlag("--sysctl", "="),
   storage_opt: pairFlag("--storage-opt", "="),
   ulimits,

@@ -19,6 +19,7 @@ import type {
 import { parseDotenv } from "../dotenv.js";
 import { asBoolean, isMapping, keyValueEntries, scalarText, type Node } from "./context.js";
 import { normalizePorts } from "./ports.js";
+import { normalizeProvidedFiles } from "./provided-files.js";
 import { RUN_FLAG_RULES } from "./run-flags.js";
 import { splitShellWords } from "./shell-words.js";
 import { parseDuration, wholeSeconds } from "./units-of-measure.js";
@@ -29,13 +30,11 @@ const STRUCTURED_KEYS = new Set([
   "image", "build", "pull_policy", "command", "entrypoint", "environment", "env_file", "labels", "ports", "expose",
   "volumes", "tmpfs", "volumes_from", "links", "external_links", "depends_on", "network_mode", "networks",
   "hostname", "user", "working_dir", "restart", "container_name", "stop_grace_period", "stop_signal",
-  "healthcheck", "ipc", "pid", "profiles", "scale", "deploy", "x-compose2units",
+  "healthcheck", "ipc", "pid", "profiles", "scale", "deploy", "x-compose2units", "secrets", "configs",
 ]);
 
 /** Why a compose key is refused, for keys that have no meaning for one container under systemd. */
 const REJECTED_KEYS: Readonly<Record<string, string>> = {
-  secrets: "secrets are not supported yet; mount the secret file with a read-only bind volume instead",
-  configs: "configs are not supported yet; mount the config file with a read-only bind volume instead",
   extends: "extends is not supported yet; copy the shared settings into the service",
   annotations: "annotations need docker 24 or newer (`docker run --annotation`), which the supported hosts lack",
   attach: "attach only affects `docker compose up` output; remove it",
@@ -50,7 +49,7 @@ const REJECTED_KEYS: Readonly<Record<string, string>> = {
 };
 
 /** Turns one validated service mapping into the model, reporting what cannot be compiled. */
-export function normalizeService(node: Node, name: string, format: "v1" | "compose"): Service | undefined {
+export function normalizeService(node: Node, name: string, format: "v1" | "compose", top: Node): Service | undefined {
   const ctx = node.ctx;
   for (const key of Object.keys(node.value)) {
     if (STRUCTURED_KEYS.has(key) || key in RUN_FLAG_RULES || key.startsWith("x-")) continue;
@@ -62,6 +61,7 @@ export function normalizeService(node: Node, name: string, format: "v1" | "compo
   for (const [key, rule] of Object.entries(RUN_FLAG_RULES)) if (node.has(key)) runFlags.push(...rule(node, key));
   runFlags.push(...deployFlags(node, name));
   const networkMode = normalizeNetworkMode(node);
+  if (networkMode && node.has("networks")) node.ctx.diagnostics.error("invalid-value", `service "${name}": network_mode and networks cannot be combined`, node.keyAt("networks"));
   const dependsOn = [...explicitDependencies(node)];
   const links = normalizeLinks(node);
   const volumesFrom = normalizeVolumesFrom(node);
@@ -98,13 +98,14 @@ export function normalizeService(node: Node, name: string, format: "v1" | "compo
     ports: normalizePorts(node),
     expose: exposeList(node),
     mounts: normalizeMounts(node),
+    files: [...normalizeProvidedFiles(node, top, "secret"), ...normalizeProvidedFiles(node, top, "config")],
     volumesFrom,
     links,
     dependsOn: dedupeDependencies(dependsOn),
     ...(networkMode ? { networkMode } : {}),
     ...(ipc ? { ipc } : {}),
     ...(pid ? { pid } : {}),
-    networks: networkMode ? [] : normalizeNetworks(node, name, format),
+    networks: networkMode ? [] : normalizeNetworks(node, format),
     ...(hostname ? { hostname } : {}),
     ...(user ? { user } : {}),
     ...(workingDir ? { workingDir } : {}),
@@ -351,41 +352,46 @@ function normalizeNetworkMode(node: Node): NetworkMode | undefined {
   return undefined;
 }
 
-function normalizeNetworks(node: Node, service: string, format: "v1" | "compose"): NetworkAttachment[] {
+function normalizeNetworks(node: Node, format: "v1" | "compose"): NetworkAttachment[] {
   const raw = node.get("networks");
   if (raw === undefined || raw === null) {
-    return format === "compose" ? [{ network: "default", aliases: [], at: node.keyAt() }] : [];
+    return format === "compose" ? [{ network: "default", aliases: [], linkLocalIps: [], at: node.keyAt() }] : [];
   }
-  const attachments: NetworkAttachment[] = [];
   if (Array.isArray(raw)) {
-    raw.forEach((v, i) => {
-      const name = scalarText(v);
-      if (name) attachments.push({ network: name, aliases: [], at: node.at("networks", i) });
-    });
-  } else if (isMapping(raw)) {
-    const map = node.child("networks")!;
-    for (const name of Object.keys(raw)) {
-      const spec = map.child(name);
-      const aliases = spec?.get("aliases");
-      for (const key of ["ipv4_address", "ipv6_address", "link_local_ips", "mac_address", "driver_opts", "priority", "gw_priority"]) {
-        if (spec?.has(key)) node.ctx.diagnostics.error("unsupported-key", `networks.${name}.${key} is not supported yet`, spec.keyAt(key));
-      }
-      attachments.push({
-        network: name,
-        aliases: Array.isArray(aliases) ? aliases.map((a) => scalarText(a) ?? "").filter(Boolean) : [],
-        at: map.keyAt(name),
-      });
+    return raw
+      .flatMap((v, i) => {
+        const name = scalarText(v);
+        return name ? [{ network: name, aliases: [], linkLocalIps: [], at: node.at("networks", i) }] : [];
+      })
+      .sort((a, b) => (a.network < b.network ? -1 : 1));
+  }
+  const map = node.child("networks");
+  if (!map) return [];
+  const texts = (spec: Node | undefined, key: string) => {
+    const v = spec?.get(key);
+    return Array.isArray(v) ? v.map((a) => scalarText(a) ?? "").filter(Boolean) : [];
+  };
+  const attachments = Object.keys(map.value).map((name) => {
+    const spec = map.child(name);
+    for (const key of ["mac_address", "driver_opts", "gw_priority", "interface_name"]) {
+      if (spec?.has(key)) node.ctx.diagnostics.error("unsupported-key", `networks.${name}.${key} needs a newer docker than the supported hosts run and is not supported`, spec.keyAt(key));
     }
-  }
-  if (attachments.length > 1) {
-    node.ctx.diagnostics.error(
-      "unsupported-key",
-      `service "${service}" joins ${attachments.length} networks; compose2units supports one network per service so far`,
-      node.keyAt("networks"),
-    );
-    return attachments.slice(0, 1);
-  }
-  return attachments;
+    const ipv4 = scalarText(spec?.get("ipv4_address"));
+    const ipv6 = scalarText(spec?.get("ipv6_address"));
+    const priority = Number(scalarText(spec?.get("priority")) ?? 0);
+    const attachment: NetworkAttachment = {
+      network: name,
+      aliases: texts(spec, "aliases"),
+      ...(ipv4 ? { ipv4Address: ipv4 } : {}),
+      ...(ipv6 ? { ipv6Address: ipv6 } : {}),
+      linkLocalIps: texts(spec, "link_local_ips"),
+      at: map.keyAt(name),
+    };
+    return { attachment, priority: Number.isFinite(priority) ? priority : 0 };
+  });
+  return attachments
+    .sort((a, b) => b.priority - a.priority || (a.attachment.network < b.attachment.network ? -1 : 1))
+    .map((a) => a.attachment);
 }
 
 function normalizeRestart(node: Node): RestartPolicy {

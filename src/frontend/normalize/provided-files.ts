@@ -1,0 +1,65 @@
+import { posix } from "node:path";
+import type { ProvidedFile } from "../../model/project.js";
+import { isMapping, scalarText, type Node } from "./context.js";
+
+/**
+ * A service's `secrets:` or `configs:`, each resolved against its top-level
+ * declaration to the content it will carry. Secrets land under
+ * /run/secrets/, configs at /<name>, unless a target says otherwise.
+ */
+export function normalizeProvidedFiles(service: Node, top: Node | undefined, kind: "secret" | "config"): ProvidedFile[] {
+  const key = kind === "secret" ? "secrets" : "configs";
+  const raw = service.get(key);
+  if (!Array.isArray(raw)) return [];
+  const declared = top?.child(key);
+  return raw.flatMap((item, i): ProvidedFile[] => {
+    const at = service.at(key, i);
+    const long = isMapping(item) ? service.descend(key, i) : undefined;
+    const name = long ? scalarText(long.get("source")) : scalarText(item);
+    if (!name) return [];
+    const declaration = declared?.child(name);
+    if (!declaration) {
+      service.ctx.diagnostics.error("undefined-reference", `service uses undefined ${kind} "${name}"; declare it under the top-level ${key}:`, at);
+      return [];
+    }
+    const content = resolveContent(declaration, kind, name);
+    if (content === undefined) return [];
+    const rawTarget = scalarText(long?.get("target")) ?? name;
+    const target = kind === "secret" && !rawTarget.startsWith("/") ? `/run/secrets/${rawTarget}` : posix.resolve("/", rawTarget);
+    const modeValue = long?.get("mode");
+    const mode = typeof modeValue === "number" ? modeValue : modeValue === undefined || modeValue === null ? 0o444 : Number.parseInt(String(modeValue), 8);
+    if (!Number.isInteger(mode) || mode < 0 || mode > 0o7777) {
+      long!.error(`invalid mode "${String(modeValue)}": give permission bits such as 0440`, "mode");
+      return [];
+    }
+    const uid = scalarText(long?.get("uid"));
+    const gid = scalarText(long?.get("gid"));
+    return [{ kind, name, content, target, ...(uid ? { uid } : {}), ...(gid ? { gid } : {}), mode, at }];
+  });
+}
+
+function resolveContent(declaration: Node, kind: "secret" | "config", name: string): string | undefined {
+  const ctx = declaration.ctx;
+  const external = declaration.get("external");
+  if (external === true || external === "true" || isMapping(external)) {
+    ctx.diagnostics.error("unsupported-key", `external ${kind}s live in a swarm; declare "${name}" with file:, environment:${kind === "config" ? " or content:" : ""} instead`, declaration.keyAt("external"));
+    return undefined;
+  }
+  const file = scalarText(declaration.get("file"));
+  if (file !== undefined) {
+    const path = posix.resolve(ctx.projectDirectory, file);
+    const text = ctx.readFile(path);
+    if (text === undefined) ctx.diagnostics.error("missing-input", `${kind} "${name}": file ${path} not found`, declaration.at("file"));
+    return text;
+  }
+  const variable = scalarText(declaration.get("environment"));
+  if (variable !== undefined) {
+    const value = ctx.environment[variable];
+    if (value === undefined) ctx.diagnostics.error("missing-input", `${kind} "${name}": environment variable ${variable} is not set`, declaration.at("environment"));
+    return value;
+  }
+  const content = scalarText(declaration.get("content"));
+  if (content !== undefined) return content;
+  ctx.diagnostics.error("invalid-value", `${kind} "${name}" needs file:, environment:${kind === "config" ? " or content:" : ""}`, declaration.keyAt());
+  return undefined;
+}
