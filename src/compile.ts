@@ -1,4 +1,5 @@
 import { DiagnosticBag, type Diagnostic } from "./diagnostics.js";
+import type { CloudConfigOptions } from "./emit/cloud-config.js";
 import { emitProject } from "./emit/emit-project.js";
 import type { OutputFile } from "./emit/output-file.js";
 import { loadProject, type LoadOptions } from "./frontend/load-project.js";
@@ -6,7 +7,7 @@ import type { SourceFile } from "./frontend/parse-yaml.js";
 import { orderServices } from "./graph/dependency-graph.js";
 import type { Project } from "./model/project.js";
 
-export type CompileOptions = LoadOptions;
+export interface CompileOptions extends LoadOptions, CloudConfigOptions {}
 
 export interface CompileResult {
   /** Every generated file, sorted by path; empty when there is any error. */
@@ -27,7 +28,7 @@ export function compile(input: SourceFile, options: CompileOptions = {}): Compil
   const project = loadProject(input, options, diagnostics);
   if (!project || diagnostics.hasErrors) return { files: [], diagnostics: diagnostics.sorted(), ...(project ? { project } : {}) };
   const ordered = orderServices(project, diagnostics);
-  const files = ordered ? emitProject(ordered, { sourceName: displayName(input.path) }, diagnostics) : undefined;
+  const files = ordered ? emitProject(ordered, { ...options, sourceName: displayName(input.path) }, diagnostics) : undefined;
   if (!files || diagnostics.hasErrors) return { files: [], diagnostics: diagnostics.sorted(), project };
   return { files, diagnostics: diagnostics.sorted(), project };
 }

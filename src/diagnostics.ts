@@ -28,7 +28,8 @@ export type DiagnosticCode =
   | "dependency-cycle"
   | "unsafe-value"
   | "name-collision"
-  | "missing-input";
+  | "missing-input"
+  | "user-data-size";
 
 /** `file:line:col: error CODE: message`, the form editors and CI logs link to. */
 export function formatDiagnostic(d: Diagnostic): string {

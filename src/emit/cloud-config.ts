@@ -1,26 +1,60 @@
+import { gzipSync } from "node:zlib";
 import { stringify } from "yaml";
+import type { DiagnosticBag } from "../diagnostics.js";
 import type { Project } from "../model/project.js";
+import { cleanupUnitName, serviceUnitName, targetUnitName } from "./layout.js";
 import type { OutputFile } from "./output-file.js";
-import { serviceUnitName, targetUnitName } from "./layout.js";
+
+/** EC2 refuses user-data over 16 KB. */
+export const DEFAULT_MAX_USER_DATA = 16 * 1024;
+
+export interface CloudConfigOptions {
+  /** Bytes the document may take before file contents are compressed; EC2's limit by default. */
+  readonly maxUserData?: number;
+}
 
 /**
  * A `#cloud-config` user-data document that installs every generated file
  * with `write_files` (early, before units start) and then enables and starts
  * the stack from `runcmd`. runcmd runs late in boot, while multi-user.target
  * is still being reached: a blocking `systemctl start` there can deadlock, so
- * the start is queued with --no-block.
+ * the starts are queued with --no-block. A document over the size limit is
+ * written again with each file that shrinks gzipped (cloud-init's
+ * `encoding: gzip+base64`).
  */
-export function cloudConfig(project: Project, installed: readonly OutputFile[], header: readonly string[]): string {
+export function cloudConfig(project: Project, installed: readonly OutputFile[], header: readonly string[], options: CloudConfigOptions, diagnostics: DiagnosticBag): string {
+  const limit = options.maxUserData ?? DEFAULT_MAX_USER_DATA;
+  const plain = render(project, installed, header, false);
+  const plainSize = Buffer.byteLength(plain);
+  if (plainSize <= limit) return plain;
+  const compressed = render(project, installed, header, true);
+  const size = Buffer.byteLength(compressed);
+  if (size <= limit) {
+    diagnostics.warning("user-data-size", `the cloud-config would be ${plainSize} bytes, over the ${limit}-byte user-data limit; large files are gzip-compressed, ${size} bytes in all`);
+  } else {
+    diagnostics.warning("user-data-size", `the cloud-config is ${size} bytes even with large files gzip-compressed, over the ${limit}-byte user-data limit; ship the files another way (a provisioning bundle) or raise the limit`);
+  }
+  return compressed;
+}
+
+/** gzip+base64 where that is shorter; small files grow when compressed and stay as they are. */
+function smaller(content: string): { content: string } | { encoding: "gzip+base64"; content: string } {
+  const packed = gzipSync(content, { level: 9 }).toString("base64");
+  return packed.length < Buffer.byteLength(content) ? { encoding: "gzip+base64", content: packed } : { content };
+}
+
+function render(project: Project, installed: readonly OutputFile[], header: readonly string[], compress: boolean): string {
   const writeFiles = installed
     .filter((f) => f.installPath !== undefined)
-    .map((f) => ({ path: f.installPath!, owner: "root:root", permissions: f.permissions, content: f.content }));
+    .map((f) => ({ path: f.installPath!, owner: "root:root", permissions: f.permissions, ...(compress ? smaller(f.content) : { content: f.content }) }));
   const units = project.services.map((s) => serviceUnitName(project, s.name));
+  const timer = cleanupUnitName(project, "timer");
   const document = {
     write_files: writeFiles,
     runcmd: [
       ["systemctl", "daemon-reload"],
-      ["systemctl", "enable", ...units, targetUnitName(project)],
-      ["systemctl", "start", "--no-block", targetUnitName(project)],
+      ["systemctl", "enable", ...units, targetUnitName(project), timer],
+      ["systemctl", "start", "--no-block", targetUnitName(project), timer],
     ],
   };
   const body = stringify(document, { lineWidth: 0, blockQuote: "literal", defaultStringType: "PLAIN", indentSeq: true });

@@ -2,11 +2,12 @@ import type { DiagnosticBag } from "../diagnostics.js";
 import type { OrderedProject } from "../graph/dependency-graph.js";
 import type { Project } from "../model/project.js";
 import { cleanupScript } from "./cleanup-script.js";
-import { cloudConfig } from "./cloud-config.js";
+import { cloudConfig, type CloudConfigOptions } from "./cloud-config.js";
 import { envFile } from "./env-file.js";
 import {
   UNIT_DIR,
   cleanupScriptHostPath,
+  cleanupUnitName,
   cleanupScriptName,
   envFileHostPath,
   providedFileHostPath,
@@ -16,11 +17,12 @@ import {
   volumeUnitName,
 } from "./layout.js";
 import type { OutputFile } from "./output-file.js";
+import { cleanupService, cleanupTimer } from "./systemd/cleanup-units.js";
 import { networkUnit, volumeUnit } from "./systemd/resource-units.js";
 import { serviceUnit } from "./systemd/service-unit.js";
 import { targetUnit } from "./systemd/target-unit.js";
 
-export interface EmitOptions {
+export interface EmitOptions extends CloudConfigOptions {
   /** The compose file's name as the user gave it, for the "generated from" header. */
   readonly sourceName: string;
 }
@@ -54,11 +56,13 @@ export function emitProject(ordered: OrderedProject, options: EmitOptions, diagn
     else files.push({ path: `env/${service.name}.env`, content, permissions: "0600", installPath: envFileHostPath(project, service.name) });
   }
   unit(targetUnitName(project), targetUnit(project, header));
+  unit(cleanupUnitName(project, "service"), cleanupService(project, header));
+  unit(cleanupUnitName(project, "timer"), cleanupTimer(project, header));
   files.push({ path: `${cleanupScriptName(project)}.sh`, content: cleanupScript(project, header), permissions: "0755", installPath: cleanupScriptHostPath(project) });
   if (failed || !uniqueNames(files, project, diagnostics)) return undefined;
 
   files.sort((a, b) => (a.path < b.path ? -1 : 1));
-  files.push({ path: "cloud-config.yaml", content: cloudConfig(project, files, header), permissions: "0644" });
+  files.push({ path: "cloud-config.yaml", content: cloudConfig(project, files, header, options, diagnostics), permissions: "0644" });
   return files;
 }
 

@@ -49,3 +49,7 @@ export function providedFilesDir(project: Project, kind: "secret" | "config"): s
 export function providedFileHostPath(project: Project, service: string, file: { kind: "secret" | "config"; name: string }): string {
   return `${providedFilesDir(project, file.kind)}/${service}/${file.name}`;
 }
+
+export function cleanupUnitName(project: Project, kind: "service" | "timer"): string {
+  return `${cleanupScriptName(project)}.${kind}`;
+}

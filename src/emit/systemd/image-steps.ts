@@ -21,7 +21,7 @@ export function imageSteps(project: Project, service: Service): ImageStep[] {
     return [
       { command: new CommandLine(DOCKER).add("load", "--input").addFrom(image.archive.at, image.archive.value), ignoreFailure: false },
       // A reloaded tag leaves the previous image dangling (seed 002); clean up right away.
-      { command: new CommandLine(cleanupScriptHostPath(project)), ignoreFailure: true },
+      { command: new CommandLine(SHELL).add(cleanupScriptHostPath(project)), ignoreFailure: true },
     ];
   }
   switch (image.pull) {

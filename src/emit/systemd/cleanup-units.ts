@@ -1,0 +1,45 @@
+import type { Project } from "../../model/project.js";
+import { SHELL, cleanupScriptHostPath } from "../layout.js";
+import { renderUnit } from "./unit-file.js";
+
+/**
+ * The image-cleanup script as a oneshot service and a daily timer: pulls and
+ * loads leave dangling images behind on every update, and a host that is
+ * never rebooted would otherwise fill its disk with them.
+ */
+export function cleanupService(project: Project, header: readonly string[]): string {
+  return renderUnit(header, [
+    {
+      name: "Unit",
+      entries: [
+        ["Description", `${project.name}: remove dangling docker images`],
+        ["Requires", "docker.service"],
+        ["After", "docker.service"],
+      ],
+    },
+    {
+      name: "Service",
+      entries: [
+        ["Type", "oneshot"],
+        // Through sh, so the unit does not depend on the script's exec bit (nor do checks of it on its presence).
+        ["ExecStart", `${SHELL} ${cleanupScriptHostPath(project)}`],
+      ],
+    },
+  ]);
+}
+
+export function cleanupTimer(project: Project, header: readonly string[]): string {
+  return renderUnit(header, [
+    { name: "Unit", entries: [["Description", `${project.name}: remove dangling docker images daily`]] },
+    {
+      name: "Timer",
+      entries: [
+        ["OnCalendar", "daily"],
+        // Catch up after the host was off at the scheduled time; spread many hosts over an hour.
+        ["Persistent", "true"],
+        ["RandomizedDelaySec", "1h"],
+      ],
+    },
+    { name: "Install", entries: [["WantedBy", "timers.target"]] },
+  ]);
+}
