@@ -18,7 +18,7 @@ import {
 } from "./layout.js";
 import type { OutputFile } from "./output-file.js";
 import { cleanupService, cleanupTimer } from "./systemd/cleanup-units.js";
-import { networkUnit, volumeUnit } from "./systemd/resource-units.js";
+import { resourceUnit } from "./systemd/resource-units.js";
 import { serviceUnit } from "./systemd/service-unit.js";
 import { targetUnit } from "./systemd/target-unit.js";
 
@@ -42,8 +42,8 @@ export function emitProject(ordered: OrderedProject, options: EmitOptions, diagn
     else files.push({ path: name, content, permissions: "0644", installPath: `${UNIT_DIR}/${name}` });
   };
 
-  for (const network of usedNetworks(project)) unit(networkUnitName(project, network.key), networkUnit(project, network, header, diagnostics));
-  for (const volume of usedVolumes(project)) unit(volumeUnitName(project, volume.key), volumeUnit(project, volume, header, diagnostics));
+  for (const network of usedNetworks(project)) unit(networkUnitName(project, network.key), resourceUnit(project, "network", network, header, diagnostics));
+  for (const volume of usedVolumes(project)) unit(volumeUnitName(project, volume.key), resourceUnit(project, "volume", volume, header, diagnostics));
   for (const service of ordered.startOrder) {
     unit(serviceUnitName(project, service.name), serviceUnit(project, service, header, diagnostics));
     for (const f of service.files) {

@@ -1,41 +1,24 @@
 import type { DiagnosticBag } from "../../diagnostics.js";
 import type { NamedVolume, Network, Project } from "../../model/project.js";
-import { DOCKER, SHELL, networkUnitName, volumeUnitName } from "../layout.js";
+import { DOCKER, SHELL } from "../layout.js";
 import { CommandLine } from "./command-line.js";
 import { renderUnit } from "./unit-file.js";
 
 /**
- * A oneshot unit that makes sure a network exists before any service that
- * uses it starts. It is never removed by stopping the stack: containers of
- * other projects may still use it, and compose keeps it until `down` too.
+ * A oneshot unit that makes sure a network or named volume exists before any
+ * service that uses it starts. Stopping the stack never removes it: a
+ * volume's data must survive, and a network may be shared with containers
+ * of other projects (compose, too, keeps both until `down`).
  */
-export function networkUnit(project: Project, network: Network, header: readonly string[], diagnostics: DiagnosticBag): string | undefined {
+export function resourceUnit(project: Project, kind: "network" | "volume", resource: Network | NamedVolume, header: readonly string[], diagnostics: DiagnosticBag): string | undefined {
   return ensureUnit(
     {
-      description: `${project.name}: docker network ${network.dockerName}`,
-      kind: "network",
-      dockerName: network.dockerName,
-      external: network.external,
-      createArgs: network.createArgs,
-      at: network.at,
-      unitName: networkUnitName(project, network.key),
-    },
-    header,
-    diagnostics,
-  );
-}
-
-/** Likewise for a named volume; stopping or restarting the stack never removes its data. */
-export function volumeUnit(project: Project, volume: NamedVolume, header: readonly string[], diagnostics: DiagnosticBag): string | undefined {
-  return ensureUnit(
-    {
-      description: `${project.name}: docker volume ${volume.dockerName}`,
-      kind: "volume",
-      dockerName: volume.dockerName,
-      external: volume.external,
-      createArgs: volume.createArgs,
-      at: volume.at,
-      unitName: volumeUnitName(project, volume.key),
+      description: `${project.name}: docker ${kind} ${resource.dockerName}`,
+      kind,
+      dockerName: resource.dockerName,
+      external: resource.external,
+      createArgs: resource.createArgs,
+      at: resource.at,
     },
     header,
     diagnostics,
@@ -49,7 +32,6 @@ interface EnsureSpec {
   readonly external: boolean;
   readonly createArgs: readonly string[];
   readonly at: Network["at"];
-  readonly unitName: string;
 }
 
 function ensureUnit(spec: EnsureSpec, header: readonly string[], diagnostics: DiagnosticBag): string | undefined {
