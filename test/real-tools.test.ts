@@ -1,7 +1,26 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { compileFixture, listFixtures } from "./support/fixtures.js";
 import { TOOLS, cloudInitSchema, shellcheck, toolMissing, verifyUnits, writeFiles } from "./support/real-tools.js";
+
+const COREOS_SCHEMA = new URL("../schemas/coreos-cloud-config.schema.json", import.meta.url).pathname;
+
+function coreosErrors(doc: unknown): unknown[] {
+  const validate = new Ajv2020({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(COREOS_SCHEMA, "utf8")));
+  return validate(doc) ? [] : (validate.errors ?? []);
+}
+
+describe("the coreos: schema", () => {
+  it("rejects what coreos-cloudinit would not understand", () => {
+    expect(coreosErrors({ coreos: { units: [{ name: "a.service", command: "enable" }] } })).not.toEqual([]);
+    expect(coreosErrors({ coreos: { units: [{ content: "[Unit]" }] } })).not.toEqual([]);
+    expect(coreosErrors({ coreos: { units: [{ name: "a.service", contents: "x" }] } })).not.toEqual([]);
+    expect(coreosErrors({ coreos: { units: [{ name: "a.service", enable: true, command: "start", content: "[Unit]\n" }] } })).toEqual([]);
+  });
+});
 
 /** Every fixture's output, judged by the tools that will consume it on a host. */
 describe.each(listFixtures())("fixture $name, checked by real tools", (fixture) => {
@@ -20,6 +39,11 @@ describe.each(listFixtures())("fixture $name, checked by real tools", (fixture) 
     const r = cloudInitSchema(join(dir, "cloud-config.yaml"));
     expect(r.stdout + r.stderr).toMatch(/Valid cloud-config/);
     expect(r.status).toBe(0);
+  });
+
+  const doc = parse(result.files.find((f) => f.path === "cloud-config.yaml")!.content) as Record<string, unknown>;
+  it.runIf("coreos" in doc)("has a coreos: section with only the fields coreos-cloudinit reads", () => {
+    expect(coreosErrors(doc)).toEqual([]);
   });
 
   it.skipIf(toolMissing(TOOLS.shellcheck))("has a cleanup script shellcheck accepts", () => {

@@ -2,7 +2,7 @@ import { gzipSync } from "node:zlib";
 import { stringify } from "yaml";
 import type { DiagnosticBag } from "../diagnostics.js";
 import type { Project } from "../model/project.js";
-import { cleanupUnitName, serviceUnitName, targetUnitName } from "./layout.js";
+import { UNIT_DIR, cleanupUnitName, serviceUnitName, targetUnitName } from "./layout.js";
 import type { OutputFile } from "./output-file.js";
 
 /** EC2 refuses user-data over 16 KB. */
@@ -11,6 +11,12 @@ export const DEFAULT_MAX_USER_DATA = 16 * 1024;
 export interface CloudConfigOptions {
   /** Bytes the document may take before file contents are compressed; EC2's limit by default. */
   readonly maxUserData?: number;
+  /**
+   * `cloud-init` (default): units in `write_files`, enabled and started from
+   * `runcmd`. `coreos`: units under `coreos: units:` as coreos-cloudinit
+   * reads them (seed 002), other files in `write_files`.
+   */
+  readonly cloudConfigFlavor?: "cloud-init" | "coreos";
 }
 
 /**
@@ -24,6 +30,7 @@ export interface CloudConfigOptions {
  */
 export function cloudConfig(project: Project, installed: readonly OutputFile[], header: readonly string[], options: CloudConfigOptions, diagnostics: DiagnosticBag): string {
   const limit = options.maxUserData ?? DEFAULT_MAX_USER_DATA;
+  const render = options.cloudConfigFlavor === "coreos" ? renderCoreos : renderCloudInit;
   const plain = render(project, installed, header, false);
   const plainSize = Buffer.byteLength(plain);
   if (plainSize <= limit) return plain;
@@ -43,20 +50,44 @@ function smaller(content: string): { content: string } | { encoding: "gzip+base6
   return packed.length < Buffer.byteLength(content) ? { encoding: "gzip+base64", content: packed } : { content };
 }
 
-function render(project: Project, installed: readonly OutputFile[], header: readonly string[], compress: boolean): string {
-  const writeFiles = installed
+function writeFiles(files: readonly OutputFile[], compress: boolean) {
+  return files
     .filter((f) => f.installPath !== undefined)
     .map((f) => ({ path: f.installPath!, owner: "root:root", permissions: f.permissions, ...(compress ? smaller(f.content) : { content: f.content }) }));
+}
+
+function toYaml(document: object, header: readonly string[]): string {
+  const body = stringify(document, { lineWidth: 0, blockQuote: "literal", defaultStringType: "PLAIN", indentSeq: true });
+  return ["#cloud-config", ...header.map((h) => `# ${h}`), body].join("\n");
+}
+
+function renderCloudInit(project: Project, installed: readonly OutputFile[], header: readonly string[], compress: boolean): string {
   const units = project.services.map((s) => serviceUnitName(project, s.name));
   const timer = cleanupUnitName(project, "timer");
   const document = {
-    write_files: writeFiles,
+    write_files: writeFiles(installed, compress),
     runcmd: [
       ["systemctl", "daemon-reload"],
       ["systemctl", "enable", ...units, targetUnitName(project), timer],
       ["systemctl", "start", "--no-block", targetUnitName(project), timer],
     ],
   };
-  const body = stringify(document, { lineWidth: 0, blockQuote: "literal", defaultStringType: "PLAIN", indentSeq: true });
-  return ["#cloud-config", ...header.map((h) => `# ${h}`), body].join("\n");
+  return toYaml(document, header);
+}
+
+/**
+ * coreos-cloudinit writes each unit, enables those that have an [Install]
+ * section and runs `command` on the ones that start the stack; it reads
+ * unit content as plain text only, so compression applies to write_files.
+ */
+function renderCoreos(project: Project, installed: readonly OutputFile[], header: readonly string[], compress: boolean): string {
+  const isUnit = (f: OutputFile) => f.installPath?.startsWith(`${UNIT_DIR}/`) ?? false;
+  const starts = new Set([targetUnitName(project), cleanupUnitName(project, "timer")]);
+  const units = installed.filter(isUnit).map((f) => ({
+    name: f.path,
+    ...(f.content.includes("\n[Install]\n") ? { enable: true } : {}),
+    ...(starts.has(f.path) ? { command: "start" } : {}),
+    content: f.content,
+  }));
+  return toYaml({ write_files: writeFiles(installed.filter((f) => !isUnit(f)), compress), coreos: { units } }, header);
 }

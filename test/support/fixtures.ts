@@ -9,6 +9,8 @@ interface FixtureSettings {
   projectName?: string;
   environment?: Record<string, string>;
   profiles?: string[];
+  cloudConfigFlavor?: "cloud-init" | "coreos";
+  maxUserData?: number;
 }
 
 export interface Fixture {
@@ -43,6 +45,8 @@ export function compileFixture(fixture: Fixture): CompileResult {
       environment: settings.environment ?? {},
       ...(settings.projectName ? { projectName: settings.projectName } : {}),
       ...(settings.profiles ? { profiles: settings.profiles } : {}),
+      ...(settings.cloudConfigFlavor ? { cloudConfigFlavor: settings.cloudConfigFlavor } : {}),
+      ...(settings.maxUserData ? { maxUserData: settings.maxUserData } : {}),
       readFile: (path) => {
         if (!path.startsWith(fixture.projectDirectory + "/")) return undefined;
         const real = join(fixture.dir, relative(fixture.projectDirectory, path));
