@@ -1,13 +1,14 @@
 import { DiagnosticBag, type Diagnostic } from "./diagnostics.js";
 import type { CloudConfigOptions } from "./emit/cloud-config.js";
 import { emitProject } from "./emit/emit-project.js";
+import type { HostOptions } from "./emit/host-options.js";
 import type { OutputFile } from "./emit/output-file.js";
 import { loadProject, type LoadOptions } from "./frontend/load-project.js";
 import type { SourceFile } from "./frontend/parse-yaml.js";
 import { orderServices } from "./graph/dependency-graph.js";
 import type { Project } from "./model/project.js";
 
-export interface CompileOptions extends LoadOptions, CloudConfigOptions {}
+export interface CompileOptions extends LoadOptions, CloudConfigOptions, HostOptions {}
 
 export interface CompileResult {
   /** Every generated file, sorted by path; empty when there is any error. */

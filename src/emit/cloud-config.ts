@@ -3,6 +3,7 @@ import { stringify } from "yaml";
 import type { DiagnosticBag } from "../diagnostics.js";
 import type { Project } from "../model/project.js";
 import { UNIT_DIR, cleanupUnitName, serviceUnitName, targetUnitName } from "./layout.js";
+import type { HostOptions } from "./host-options.js";
 import type { OutputFile } from "./output-file.js";
 
 /** EC2 refuses user-data over 16 KB. */
@@ -28,9 +29,13 @@ export interface CloudConfigOptions {
  * written again with each file that shrinks gzipped (cloud-init's
  * `encoding: gzip+base64`).
  */
-export function cloudConfig(project: Project, installed: readonly OutputFile[], header: readonly string[], options: CloudConfigOptions, diagnostics: DiagnosticBag): string {
+export function cloudConfig(project: Project, installed: readonly OutputFile[], header: readonly string[], options: CloudConfigOptions & HostOptions, diagnostics: DiagnosticBag): string {
   const limit = options.maxUserData ?? DEFAULT_MAX_USER_DATA;
-  const render = options.cloudConfigFlavor === "coreos" ? renderCoreos : renderCloudInit;
+  const renderFlavor = options.cloudConfigFlavor === "coreos" ? renderCoreos : renderCloudInit;
+  if (options.installDocker !== undefined && options.cloudConfigFlavor === "coreos") {
+    diagnostics.warning("invalid-value", "CoreOS ships Docker: the install-docker option is ignored for the coreos flavour");
+  }
+  const render = (p: Project, files: readonly OutputFile[], h: readonly string[], compress: boolean) => renderFlavor(p, files, h, compress, options.installDocker);
   const plain = render(project, installed, header, false);
   const plainSize = Buffer.byteLength(plain);
   if (plainSize <= limit) return plain;
@@ -61,14 +66,16 @@ function toYaml(document: object, header: readonly string[]): string {
   return ["#cloud-config", ...header.map((h) => `# ${h}`), body].join("\n");
 }
 
-function renderCloudInit(project: Project, installed: readonly OutputFile[], header: readonly string[], compress: boolean): string {
+function renderCloudInit(project: Project, installed: readonly OutputFile[], header: readonly string[], compress: boolean, dockerPackage?: string): string {
   const units = project.services.map((s) => serviceUnitName(project, s.name));
   const timer = cleanupUnitName(project, "timer");
   const document = {
+    // Packages install in cloud-init's config stage, before runcmd enables the stack.
+    ...(dockerPackage !== undefined ? { packages: [dockerPackage] } : {}),
     write_files: writeFiles(installed, compress),
     runcmd: [
       ["systemctl", "daemon-reload"],
-      ["systemctl", "enable", ...units, targetUnitName(project), timer],
+      ["systemctl", "enable", ...(dockerPackage !== undefined ? ["docker.service"] : []), ...units, targetUnitName(project), timer],
       ["systemctl", "start", "--no-block", targetUnitName(project), timer],
     ],
   };

@@ -8,6 +8,8 @@ import {
   UNIT_DIR,
   cleanupScriptHostPath,
   cleanupUnitName,
+  dockerConfigDir,
+  provisionUnitName,
   cleanupScriptName,
   envFileHostPath,
   providedFileHostPath,
@@ -18,11 +20,13 @@ import {
 } from "./layout.js";
 import type { OutputFile } from "./output-file.js";
 import { cleanupService, cleanupTimer } from "./systemd/cleanup-units.js";
+import type { HostOptions } from "./host-options.js";
+import { provisionUnit } from "./systemd/provision-unit.js";
 import { resourceUnit } from "./systemd/resource-units.js";
 import { serviceUnit } from "./systemd/service-unit.js";
 import { targetUnit } from "./systemd/target-unit.js";
 
-export interface EmitOptions extends CloudConfigOptions {
+export interface EmitOptions extends CloudConfigOptions, HostOptions {
   /** The compose file's name as the user gave it, for the "generated from" header. */
   readonly sourceName: string;
 }
@@ -45,7 +49,7 @@ export function emitProject(ordered: OrderedProject, options: EmitOptions, diagn
   for (const network of usedNetworks(project)) unit(networkUnitName(project, network.key), resourceUnit(project, "network", network, header, diagnostics));
   for (const volume of usedVolumes(project)) unit(volumeUnitName(project, volume.key), resourceUnit(project, "volume", volume, header, diagnostics));
   for (const service of ordered.startOrder) {
-    unit(serviceUnitName(project, service.name), serviceUnit(project, service, header, diagnostics));
+    unit(serviceUnitName(project, service.name), serviceUnit(project, service, options, header, diagnostics));
     for (const f of service.files) {
       const kind = `${f.kind}s`;
       files.push({ path: `${kind}/${service.name}/${f.name}`, content: f.content, permissions: "0600", installPath: providedFileHostPath(project, service.name, f) });
@@ -56,6 +60,11 @@ export function emitProject(ordered: OrderedProject, options: EmitOptions, diagn
     else files.push({ path: `env/${service.name}.env`, content, permissions: "0600", installPath: envFileHostPath(project, service.name) });
   }
   unit(targetUnitName(project), targetUnit(project, header));
+  if (options.bundle && !validBundle(options.bundle, diagnostics)) failed = true;
+  else if (options.bundle) unit(provisionUnitName(project), provisionUnit(project, options.bundle, header, diagnostics));
+  if (options.registryAuth !== undefined) {
+    files.push({ path: "docker/config.json", content: options.registryAuth, permissions: "0600", installPath: `${dockerConfigDir(project)}/config.json` });
+  }
   unit(cleanupUnitName(project, "service"), cleanupService(project, header));
   unit(cleanupUnitName(project, "timer"), cleanupTimer(project, header));
   files.push({ path: `${cleanupScriptName(project)}.sh`, content: cleanupScript(project, header), permissions: "0755", installPath: cleanupScriptHostPath(project) });
@@ -64,6 +73,16 @@ export function emitProject(ordered: OrderedProject, options: EmitOptions, diagn
   files.sort((a, b) => (a.path < b.path ? -1 : 1));
   files.push({ path: "cloud-config.yaml", content: cloudConfig(project, files, header, options, diagnostics), permissions: "0644" });
   return files;
+}
+
+function validBundle(bundle: NonNullable<HostOptions["bundle"]>, diagnostics: DiagnosticBag): boolean {
+  const problems = [
+    !/^[0-9a-f]{64}$/i.test(bundle.sha256) && `bundle SHA-256 "${bundle.sha256}" must be 64 hex digits`,
+    !/^(https?|s3):\/\/\S+$/.test(bundle.url) && `bundle URL "${bundle.url}" must be an http(s) URL`,
+    !bundle.directory.startsWith("/") && `bundle directory "${bundle.directory}" must be an absolute path`,
+  ].filter((p): p is string => typeof p === "string");
+  for (const p of problems) diagnostics.error("invalid-value", p);
+  return problems.length === 0;
 }
 
 function usedNetworks(project: Project) {

@@ -53,3 +53,12 @@ export function providedFileHostPath(project: Project, service: string, file: { 
 export function cleanupUnitName(project: Project, kind: "service" | "timer"): string {
   return `${cleanupScriptName(project)}.${kind}`;
 }
+
+export function provisionUnitName(project: Project): string {
+  return `${project.name}-provision.service`;
+}
+
+/** docker --config folder holding the registry credentials' config.json. */
+export function dockerConfigDir(project: Project): string {
+  return `${projectConfigDir(project)}/docker`;
+}

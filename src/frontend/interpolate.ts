@@ -123,15 +123,17 @@ class Substituter {
 }
 
 /**
- * Interpolates every string value, never a key, in a parsed file.
+ * Interpolates every string value, never a key, in a parsed file. An unset
+ * variable is reported once: pass the same `warned` set for every file of a
+ * project.
  */
 export function interpolateValues(
   value: RawValue,
   env: Environment,
   locations: LocationIndex,
   diagnostics: DiagnosticBag,
+  warned: Set<string> = new Set(),
 ): RawValue {
-  const warned = new Set<string>();
   const walk = (v: RawValue, path: PathSegment[]): RawValue => {
     if (typeof v === "string") {
       if (!v.includes("$")) return v;

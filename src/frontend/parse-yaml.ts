@@ -2,6 +2,7 @@ import { LineCounter, parseDocument, isAlias, isMap, isScalar, isSeq, isPair } f
 import type { Node as YamlNode, Document } from "yaml";
 import type { DiagnosticBag, SourceLocation } from "../diagnostics.js";
 import { LocationIndex, pointerOf, type PathSegment } from "./location-index.js";
+import type { MergeTag } from "./tree.js";
 
 /** A compose file as given: a path for messages and its text. */
 export interface SourceFile {
@@ -16,6 +17,8 @@ export type RawMapping = { [key: string]: RawValue };
 export interface ParsedFile {
   readonly value: RawValue;
   readonly locations: LocationIndex;
+  /** Values written with compose's `!reset` or `!override` tag, by JSON pointer. */
+  readonly tags: ReadonlyMap<string, MergeTag>;
 }
 
 /**
@@ -38,9 +41,10 @@ export function parseYamlFile(file: SourceFile, diagnostics: DiagnosticBag): Par
   if (doc.errors.length > 0) return undefined;
 
   const locations = new LocationIndex(file.path);
-  const converter = new Converter(doc, locate, locations, diagnostics);
+  const tags = new Map<string, MergeTag>();
+  const converter = new Converter(doc, locate, locations, tags, diagnostics);
   const value = converter.convert(doc.contents as YamlNode | null, []);
-  return { value, locations };
+  return { value, locations, tags };
 }
 
 function cleanYamlMessage(message: string): string {
@@ -53,12 +57,15 @@ class Converter {
     private readonly doc: Document,
     private readonly locate: (offset: number) => SourceLocation,
     private readonly locations: LocationIndex,
+    private readonly tags: Map<string, MergeTag>,
     private readonly diagnostics: DiagnosticBag,
   ) {}
 
   convert(node: YamlNode | null, path: PathSegment[], aliasDepth = 0): RawValue {
     if (node === null || node === undefined) return null;
     if (node.range) this.locations.setValue(pointerOf(path), this.locate(node.range[0]));
+    const tag = (node as { tag?: string }).tag;
+    if (tag === "!reset" || tag === "!override") this.tags.set(pointerOf(path), tag === "!reset" ? "reset" : "override");
     if (isAlias(node)) {
       if (aliasDepth > 64) {
         this.diagnostics.error("yaml-syntax", "alias nesting is too deep", this.where(node));
@@ -82,34 +89,39 @@ class Converter {
   }
 
   private mapping(items: readonly unknown[], path: PathSegment[], aliasDepth: number): RawMapping {
-    const out: RawMapping = {};
-    const merged: unknown[] = [];
+    const explicit: RawMapping = {};
+    const sources: unknown[] = [];
+    const pairs: { key: string; keyNode: YamlNode | null; value: YamlNode | null }[] = [];
     for (const pair of items) {
       if (!isPair(pair)) continue;
       const keyNode = pair.key as YamlNode | null;
       const key = this.keyText(keyNode);
       if (key === undefined) continue;
       if (key === "<<" && isScalar(keyNode) && keyNode.source === "<<") {
-        merged.push(pair.value);
+        const source = pair.value as YamlNode;
+        sources.push(...(isSeq(source) ? source.items : [source]));
         continue;
       }
-      const childPath = [...path, key];
-      if (keyNode?.range) this.locations.setKey(pointerOf(childPath), this.locate(keyNode.range[0]));
-      out[key] = this.convert(pair.value as YamlNode | null, childPath, aliasDepth);
+      pairs.push({ key, keyNode, value: pair.value as YamlNode | null });
     }
     // `<<: *base` or `<<: [*a, *b]`: explicit keys win, earlier sources win over later ones.
-    for (const source of merged) {
-      const sources = isSeq(source) ? source.items : [source];
-      for (const item of sources) {
-        const resolved = isAlias(item) ? (item.resolve(this.doc) as YamlNode | undefined) : (item as YamlNode);
-        if (!isMap(resolved)) {
-          this.diagnostics.error("yaml-syntax", "a `<<` merge key needs a mapping or a list of mappings", this.where(item as YamlNode));
-          continue;
-        }
-        const value = this.mapping(resolved.items, path, aliasDepth + 1);
-        for (const [k, v] of Object.entries(value)) if (!(k in out)) out[k] = v;
+    // Sources are converted first and in reverse, so the position that wins is written last.
+    const merged: RawMapping[] = [];
+    for (const item of [...sources].reverse()) {
+      const resolved = isAlias(item) ? (item.resolve(this.doc) as YamlNode | undefined) : (item as YamlNode);
+      if (!isMap(resolved)) {
+        this.diagnostics.error("yaml-syntax", "a `<<` merge key needs a mapping or a list of mappings", this.where(item as YamlNode));
+        continue;
       }
+      merged.unshift(this.mapping(resolved.items, path, aliasDepth + 1));
     }
+    for (const { key, keyNode, value } of pairs) {
+      const childPath = [...path, key];
+      if (keyNode?.range) this.locations.setKey(pointerOf(childPath), this.locate(keyNode.range[0]));
+      explicit[key] = this.convert(value, childPath, aliasDepth);
+    }
+    const out: RawMapping = { ...explicit };
+    for (const value of merged) for (const [k, v] of Object.entries(value)) if (!(k in out)) out[k] = v;
     return out;
   }
 

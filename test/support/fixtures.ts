@@ -1,17 +1,11 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { compile, type CompileResult } from "../../src/index.js";
+import { compile, type CompileOptions, type CompileResult } from "../../src/index.js";
 
 export const FIXTURES = new URL("../../fixtures/", import.meta.url).pathname;
 
 /** Optional per-case settings in fixtures/<case>/fixture.json. */
-interface FixtureSettings {
-  projectName?: string;
-  environment?: Record<string, string>;
-  profiles?: string[];
-  cloudConfigFlavor?: "cloud-init" | "coreos";
-  maxUserData?: number;
-}
+type FixtureSettings = Omit<CompileOptions, "readFile" | "projectDirectory">;
 
 export interface Fixture {
   readonly name: string;
@@ -42,11 +36,8 @@ export function compileFixture(fixture: Fixture): CompileResult {
     { path: fixture.composeFile, content },
     {
       projectDirectory: fixture.projectDirectory,
-      environment: settings.environment ?? {},
-      ...(settings.projectName ? { projectName: settings.projectName } : {}),
-      ...(settings.profiles ? { profiles: settings.profiles } : {}),
-      ...(settings.cloudConfigFlavor ? { cloudConfigFlavor: settings.cloudConfigFlavor } : {}),
-      ...(settings.maxUserData ? { maxUserData: settings.maxUserData } : {}),
+      environment: {},
+      ...settings,
       readFile: (path) => {
         if (!path.startsWith(fixture.projectDirectory + "/")) return undefined;
         const real = join(fixture.dir, relative(fixture.projectDirectory, path));

@@ -1,5 +1,6 @@
 import type { Project, Service } from "../../model/project.js";
-import { DOCKER, SHELL, cleanupScriptHostPath } from "../layout.js";
+import type { HostOptions } from "../host-options.js";
+import { DOCKER, SHELL, cleanupScriptHostPath, dockerConfigDir } from "../layout.js";
 import { CommandLine } from "./command-line.js";
 
 /** One ExecStartPre= step that makes the service's image present on the host. */
@@ -14,8 +15,11 @@ export interface ImageStep {
  * in the journal; the later `docker create --pull never` never pulls
  * behind systemd's back.
  */
-export function imageSteps(project: Project, service: Service): ImageStep[] {
+export function imageSteps(project: Project, service: Service, host: HostOptions): ImageStep[] {
   const image = service.image;
+  // With registry credentials, every pull reads them from the project's own docker config folder.
+  const config = host.registryAuth !== undefined ? ["--config", dockerConfigDir(project)] : [];
+  const pull = [DOCKER, ...config, "pull"].join(" ");
   const ref = image.ref;
   if (image.kind === "archive") {
     return [
@@ -26,12 +30,12 @@ export function imageSteps(project: Project, service: Service): ImageStep[] {
   }
   switch (image.pull) {
     case "always":
-      return [{ command: new CommandLine(DOCKER).add("pull").addFrom(ref.at, ref.value), ignoreFailure: false }];
+      return [{ command: new CommandLine(DOCKER).add(...config, "pull").addFrom(ref.at, ref.value), ignoreFailure: false }];
     case "missing":
       return [
         {
           command: new CommandLine(SHELL)
-            .add("-c", `${DOCKER} image inspect "$1" >/dev/null 2>&1 || exec ${DOCKER} pull "$1"`, "pull-if-missing")
+            .add("-c", `${DOCKER} image inspect "$1" >/dev/null 2>&1 || exec ${pull} "$1"`, "pull-if-missing")
             .addFrom(ref.at, ref.value),
           ignoreFailure: false,
         },

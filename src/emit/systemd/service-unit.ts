@@ -1,6 +1,7 @@
 import type { DiagnosticBag } from "../../diagnostics.js";
 import type { Project, Service } from "../../model/project.js";
-import { DOCKER, networkUnitName, serviceUnitName, targetUnitName, volumeUnitName } from "../layout.js";
+import type { HostOptions } from "../host-options.js";
+import { DOCKER, networkUnitName, provisionUnitName, serviceUnitName, targetUnitName, volumeUnitName } from "../layout.js";
 import { CommandLine } from "./command-line.js";
 import { connectCommands, createCommand } from "./docker-create.js";
 import { imageSteps } from "./image-steps.js";
@@ -20,7 +21,7 @@ const STOP_MARGIN_SECONDS = 30;
  * attached so that every network is connected before it runs. systemd is
  * the only supervisor: Docker's own `--restart` is never used.
  */
-export function serviceUnit(project: Project, service: Service, header: readonly string[], diagnostics: DiagnosticBag): string | undefined {
+export function serviceUnit(project: Project, service: Service, host: HostOptions, header: readonly string[], diagnostics: DiagnosticBag): string | undefined {
   const byName = new Map(project.services.map((s) => [s.name, s]));
   const oneshot = runsToCompletion(project, service);
   const what = `service "${service.name}"`;
@@ -32,6 +33,7 @@ export function serviceUnit(project: Project, service: Service, header: readonly
     if (!requires.includes(unit)) requires.push(unit);
     if (!after.includes(unit)) after.push(unit);
   };
+  if (host.bundle) needs(provisionUnitName(project));
   for (const n of service.networks) needs(networkUnitName(project, n.network));
   for (const m of service.mounts) if (m.type === "volume") needs(volumeUnitName(project, m.volume));
 
@@ -59,7 +61,7 @@ export function serviceUnit(project: Project, service: Service, header: readonly
       waitSeconds += healthyWithinSeconds(dependency);
     }
   }
-  for (const step of imageSteps(project, service)) line("ExecStartPre", step.command, step.ignoreFailure);
+  for (const step of imageSteps(project, service, host)) line("ExecStartPre", step.command, step.ignoreFailure);
   for (const step of providedFileSteps(project, service)) line("ExecStartPre", step);
   line("ExecStartPre", createCommand(project, service));
   for (const connect of connectCommands(project, service)) line("ExecStartPre", connect);

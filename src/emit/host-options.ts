@@ -1,0 +1,21 @@
+/** What the target host needs beyond the units, as compile options (the CLI's --install-docker and friends). */
+export interface HostOptions {
+  /** Install Docker from this distribution package (`docker.io` on Debian and Ubuntu) and enable it. */
+  readonly installDocker?: string;
+  /** A docker `config.json` with registry credentials; installed 0600 and used by every pull. */
+  readonly registryAuth?: string;
+  /**
+   * A tarball (images saved with `docker save`, config files) that a oneshot
+   * unit downloads, checks and unpacks before any service starts (seed 002's
+   * provision.service).
+   */
+  readonly bundle?: BundleOptions;
+}
+
+export interface BundleOptions {
+  readonly url: string;
+  /** SHA-256 of the tarball, hex: a download that does not match fails the provisioning unit. */
+  readonly sha256: string;
+  /** Where it is unpacked; `x-compose2units.image_archive` paths usually point inside it. */
+  readonly directory: string;
+}

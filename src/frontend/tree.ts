@@ -1,0 +1,154 @@
+import type { SourceLocation } from "../diagnostics.js";
+import { LocationIndex, pointerOf, type PathSegment } from "./location-index.js";
+import type { RawMapping, RawValue } from "./parse-yaml.js";
+
+/**
+ * A compose document in which every value carries the place it was written.
+ * Multi-file merge, `extends` and `include` move values between documents
+ * from different files; working on this tree, a value keeps its own file,
+ * line and column wherever it ends up. `flattenTree` turns it back into
+ * plain data plus a LocationIndex for the later phases.
+ */
+export type Tree = TreeScalar | TreeSeq | TreeMap;
+
+/** `!reset` drops the value (and what it would override); `!override` replaces instead of merging. */
+export type MergeTag = "reset" | "override";
+
+interface TreeBase {
+  /** Where the value starts. */
+  readonly at: SourceLocation;
+  /** Where the key naming it in its mapping starts, when it has one. */
+  readonly keyAt?: SourceLocation;
+  readonly tag?: MergeTag;
+}
+
+export interface TreeScalar extends TreeBase {
+  readonly kind: "scalar";
+  readonly value: null | boolean | number | string;
+}
+
+export interface TreeSeq extends TreeBase {
+  readonly kind: "seq";
+  readonly items: readonly Tree[];
+}
+
+export interface TreeMap extends TreeBase {
+  readonly kind: "map";
+  readonly entries: ReadonlyMap<string, Tree>;
+}
+
+/** Builds the tree of a parsed (and interpolated) document from its positions and merge tags. */
+export function treeOf(value: RawValue, locations: LocationIndex, tags: ReadonlyMap<string, MergeTag> = new Map(), path: PathSegment[] = []): Tree {
+  const pointer = pointerOf(path);
+  const at = locations.value(pointer);
+  const key = typeof path[path.length - 1] === "string" ? locations.key(pointer) : undefined;
+  const tag = tags.get(pointer);
+  const base = { at, ...(key ? { keyAt: key } : {}), ...(tag ? { tag } : {}) };
+  if (Array.isArray(value)) return { kind: "seq", items: value.map((v, i) => treeOf(v, locations, tags, [...path, i])), ...base };
+  if (value !== null && typeof value === "object") {
+    const entries = new Map<string, Tree>();
+    for (const [k, v] of Object.entries(value)) entries.set(k, treeOf(v, locations, tags, [...path, k]));
+    return { kind: "map", entries, ...base };
+  }
+  return { kind: "scalar", value, ...base };
+}
+
+/** Plain data and a position index for it; values tagged `!reset` that nothing consumed are dropped. */
+export function flattenTree(tree: Tree, defaultFile: string): { value: RawValue; locations: LocationIndex } {
+  const locations = new LocationIndex(defaultFile);
+  const walk = (node: Tree, path: PathSegment[]): RawValue => {
+    const pointer = pointerOf(path);
+    locations.setValue(pointer, node.at);
+    if (node.keyAt) locations.setKey(pointer, node.keyAt);
+    switch (node.kind) {
+      case "scalar":
+        return node.value;
+      case "seq": {
+        const out: RawValue[] = [];
+        for (const item of node.items) if (item.tag !== "reset") out.push(walk(item, [...path, out.length]));
+        return out;
+      }
+      case "map": {
+        const out: RawMapping = {};
+        for (const [k, v] of node.entries) if (v.tag !== "reset") out[k] = walk(v, [...path, k]);
+        return out;
+      }
+    }
+  };
+  return { value: walk(tree, []), locations };
+}
+
+/** The plain value of a tree, without positions. */
+export function rawOf(tree: Tree): RawValue {
+  switch (tree.kind) {
+    case "scalar":
+      return tree.value;
+    case "seq":
+      return tree.items.filter((i) => i.tag !== "reset").map(rawOf);
+    case "map": {
+      const out: RawMapping = {};
+      for (const [k, v] of tree.entries) if (v.tag !== "reset") out[k] = rawOf(v);
+      return out;
+    }
+  }
+}
+
+export function scalar(value: TreeScalar["value"], at: SourceLocation, keyAt?: SourceLocation): TreeScalar {
+  return { kind: "scalar", value, at, ...(keyAt ? { keyAt } : {}) };
+}
+
+export function mapping(entries: ReadonlyMap<string, Tree>, at: SourceLocation, keyAt?: SourceLocation): TreeMap {
+  return { kind: "map", entries, at, ...(keyAt ? { keyAt } : {}) };
+}
+
+export function sequence(items: readonly Tree[], at: SourceLocation, keyAt?: SourceLocation): TreeSeq {
+  return { kind: "seq", items, at, ...(keyAt ? { keyAt } : {}) };
+}
+
+/** A copy of a mapping node with one entry set (or removed, with `undefined`). */
+export function withEntry(node: TreeMap, key: string, value: Tree | undefined): TreeMap {
+  const entries = new Map(node.entries);
+  if (value === undefined) entries.delete(key);
+  else entries.set(key, value);
+  return { ...node, entries };
+}
+
+/** The same value placed under another key position (or none), keeping where the value itself was written. */
+export function rekeyed<T extends Tree>(node: T, keyAt: SourceLocation | undefined): T {
+  const { keyAt: _old, ...rest } = node;
+  return (keyAt ? { ...rest, keyAt } : rest) as T;
+}
+
+export function untagged<T extends Tree>(node: T): T {
+  if (!node.tag) return node;
+  const { tag: _tag, ...rest } = node;
+  return rest as T;
+}
+
+export function child(node: Tree | undefined, key: string): Tree | undefined {
+  return node?.kind === "map" ? node.entries.get(key) : undefined;
+}
+
+export function text(node: Tree | undefined): string | undefined {
+  if (node?.kind !== "scalar" || node.value === null) return undefined;
+  return String(node.value);
+}
+
+export function isMap(node: Tree | undefined): node is TreeMap {
+  return node?.kind === "map";
+}
+
+/** Structural equality of the plain values, as compose compares an included resource with a local one. */
+export function sameValue(a: Tree, b: Tree): boolean {
+  return JSON.stringify(canonical(rawOf(a))) === JSON.stringify(canonical(rawOf(b)));
+}
+
+function canonical(v: RawValue): RawValue {
+  if (Array.isArray(v)) return v.map(canonical);
+  if (v !== null && typeof v === "object") {
+    const out: RawMapping = {};
+    for (const k of Object.keys(v).sort()) out[k] = canonical(v[k]!);
+    return out;
+  }
+  return v;
+}
