@@ -2,57 +2,29 @@
  * exec-quote.ts, and the parser model in support/systemd-exec.ts, read back
  * by the real systemd.
  *
- * How: `systemd --test --system --unit=NAME.service` loads the unit set
- * without a running manager (systemd need not be PID 1) and dumps every
- * loaded unit to stdout. It refuses to run as root, so as root we run it as
- * `nobody` through `setpriv --reuid=65534 --regid=65534 --clear-groups`
- * (util-linux); as any other user it runs directly. The environment is
- * cleared except for:
- *   SYSTEMD_UNIT_PATH=DIR:   our units first, then the default path (the
- *                            trailing ':'), so the unit's default
- *                            dependencies still resolve;
- *   SYSTEMD_GENERATOR_PATH, SYSTEMD_ENVIRONMENT_GENERATOR_PATH=EMPTY-DIR
- *                            no generators run (faster, no noise);
- *   HOME=DIR                 so it does not try to read /root as nobody.
- * DIR is a fresh 0755 temporary folder with 0644 units, readable by nobody.
- *
- * Output: in the block that starts with "\t-> Unit NAME.service:", each
- * ExecStart= command is a line "\t\t\tCommand Line: ..." under
- * "\t\t-> ExecStart:". The text is quote_command_line(argv): words joined by
- * one space; a word is bare unless it is empty or holds whitespace, a
- * control character or one of "\\`$'()<>|&;!*?[, in which case it is
- * double-quoted with \ " $ ` backslash-escaped and control characters
- * C-escaped (\t, \n, \ooo). That keeps word boundaries unambiguous
- * (parseDumpedCommandLine reads it strictly). This is argv as stored after
- * loading the unit: quotes, escapes and `%` specifiers are resolved, but `$`
- * expansion happens only when a process is started, so `$$` is still `$$`
- * here. That one step, $$ -> $, cannot be watched without a manager (a user
- * manager needs a booted systemd and a delegated cgroup, neither of which
- * this machine or CI has); the model's expandEnvironment, a transcription of
- * replace_env_argv, supplies it, and everything before it is compared with
- * systemd byte for byte.
+ * How: each case is a `[Service] Type=oneshot` unit with the given
+ * ExecStart= values, loaded by `systemd --test` through the shared runner
+ * in support/systemd-test-mode.ts (which explains the setup and the dump
+ * format). What comes back is argv as stored after loading the unit:
+ * quotes, escapes and `%` specifiers are resolved, but `$` expansion
+ * happens only when a process is started, so `$$` is still `$$` here. That
+ * one step, $$ -> $, cannot be watched without a manager; the model's
+ * expandEnvironment, a transcription of replace_env_argv, supplies it, and
+ * everything before it is compared with systemd byte for byte.
  *
  * Checked against systemd 252 (Debian 12). Skipped only when systemd is not
  * installed and CI is not "true"; in CI a missing systemd fails.
  */
-import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { execLine, quoteExecWord } from "../src/emit/systemd/exec-quote.js";
-import { EXAMPLE_WORDS, expandEnvironment, parseDumpedCommandLine, parseExecValue, prng, randomWord } from "./support/systemd-exec.js";
+import { EXAMPLE_WORDS, expandEnvironment, parseExecValue, prng, randomWord } from "./support/systemd-exec.js";
+import { UnitFolder, skipWithoutSystemd } from "./support/systemd-test-mode.js";
 
-const SYSTEMD = "/lib/systemd/systemd";
-const SETPRIV = "/usr/bin/setpriv";
-const inCI = process.env.CI === "true";
-const missing = !existsSync(SYSTEMD);
-const skip = missing && !inCI;
-if (skip) console.warn(`skipping systemd readback of exec-quote: ${SYSTEMD} is not installed (npm run setup installs Debian's systemd)`);
+const skip = skipWithoutSystemd("systemd readback of exec-quote");
 
-const dirs: string[] = [];
+const folders: UnitFolder[] = [];
 afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  for (const f of folders) f.remove();
 });
 
 interface Readback {
@@ -64,59 +36,14 @@ interface Readback {
 
 /** Loads `[Service] Type=oneshot` with the given ExecStart= values and reads the commands back. */
 function readBack(name: string, execStartValues: readonly string[], raw = false): Readback {
-  expect(missing, `${SYSTEMD} is missing; CI must have systemd (npm run setup installs it)`).toBe(false);
-  const dir = mkdtempSync(join(tmpdir(), "c2u-exec-quote-"));
-  dirs.push(dir);
-  const empty = join(dir, "no-generators");
-  mkdirSync(empty);
+  const folder = new UnitFolder("c2u-exec-quote-");
+  folders.push(folder);
   const unitName = `${name}.service`;
-  const unitPath = join(dir, unitName);
   const body = ["[Unit]", "Description=exec-quote readback", "", "[Service]", "Type=oneshot", ...execStartValues.map((v) => `ExecStart=${v}`), ""].join("\n");
   if (!raw) expect(body).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
-  writeFileSync(unitPath, body);
-  for (const p of [dir, empty]) chmodSync(p, 0o755);
-  chmodSync(unitPath, 0o644);
-
-  const args = ["--test", "--system", `--unit=${unitName}`];
-  const asRoot = process.getuid?.() === 0;
-  if (asRoot) expect(existsSync(SETPRIV), `${SETPRIV} (util-linux) is needed to run systemd --test as nobody`).toBe(true);
-  const [cmd, argv] = asRoot ? [SETPRIV, ["--reuid=65534", "--regid=65534", "--clear-groups", SYSTEMD, ...args]] : [SYSTEMD, args];
-  const r = spawnSync(cmd, argv, {
-    encoding: "utf8",
-    timeout: 30_000,
-    maxBuffer: 256 * 1024 * 1024,
-    env: {
-      PATH: "/usr/sbin:/usr/bin:/sbin:/bin",
-      HOME: dir,
-      SYSTEMD_UNIT_PATH: `${dir}:`,
-      SYSTEMD_GENERATOR_PATH: empty,
-      SYSTEMD_ENVIRONMENT_GENERATOR_PATH: empty,
-    },
-  });
-  const stderr = r.stderr ?? "";
-  expect(r.error, String(r.error)).toBeUndefined();
-  expect(r.status, `systemd --test failed:\n${stderr}`).toBe(0);
-
-  const lines = r.stdout.split("\n");
-  const start = lines.indexOf(`\t-> Unit ${unitName}:`);
-  expect(start, `no dump of ${unitName} in systemd's output; stderr:\n${stderr}`).toBeGreaterThanOrEqual(0);
-  let end = lines.findIndex((l, i) => i > start && l.startsWith("\t-> Unit "));
-  if (end < 0) end = lines.length;
-  const block = lines.slice(start + 1, end);
-
-  const commands: string[][] = [];
-  const at = block.indexOf("\t\t-> ExecStart:");
-  if (at >= 0) {
-    for (const l of block.slice(at + 1)) {
-      if (!l.startsWith("\t\t\t")) break;
-      // (Not a regex with `.`: that stops at U+2028, which systemd prints raw.)
-      const prefix = "\t\t\tCommand Line: ";
-      expect(l.startsWith(prefix), `unexpected line in the ExecStart dump: ${JSON.stringify(l)}`).toBe(true);
-      commands.push(parseDumpedCommandLine(l.slice(prefix.length)));
-    }
-  }
-  const complaints = stderr.split("\n").filter((l) => l.includes(unitPath) || l.includes(unitName));
-  return { commands, complaints };
+  folder.write(unitName, body);
+  const run = folder.run(unitName);
+  return { commands: run.unit(unitName).exec.ExecStart ?? [], complaints: run.complaintsAbout(unitName) };
 }
 
 function mustLine(argv: string[]): string {

@@ -49,7 +49,7 @@ export function emitProject(ordered: OrderedProject, options: EmitOptions, diagn
   for (const network of usedNetworks(project)) unit(networkUnitName(project, network.key), resourceUnit(project, "network", network, header, diagnostics));
   for (const volume of usedVolumes(project)) unit(volumeUnitName(project, volume.key), resourceUnit(project, "volume", volume, header, diagnostics));
   for (const service of ordered.startOrder) {
-    unit(serviceUnitName(project, service.name), serviceUnit(project, service, options, header, diagnostics));
+    unit(serviceUnitName(project, service.name), serviceUnit(ordered, service, options, header, diagnostics));
     for (const f of service.files) {
       const kind = `${f.kind}s`;
       files.push({ path: `${kind}/${service.name}/${f.name}`, content: f.content, permissions: "0600", installPath: providedFileHostPath(project, service.name, f) });

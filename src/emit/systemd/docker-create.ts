@@ -1,3 +1,4 @@
+import type { OrderedProject } from "../../graph/dependency-graph.js";
 import type { Healthcheck, Mount, NetworkAttachment, Project, Service } from "../../model/project.js";
 import { DOCKER, envFileHostPath, providedFileHostPath } from "../layout.js";
 import { CommandLine } from "./command-line.js";
@@ -9,11 +10,12 @@ import { CommandLine } from "./command-line.js";
  * --attach`), so further networks can be connected before it runs, as
  * compose does.
  */
-export function createCommand(project: Project, service: Service): CommandLine {
-  const container = containerOf(project);
+export function createCommand(ordered: OrderedProject, service: Service): CommandLine {
+  const project = ordered.project;
+  const container = (name: string) => ordered.byName.get(name)?.containerName ?? name;
   // Another service takes volumes_from this one (the data-container pattern of seed 004): its
   // container must outlive its process, as under compose, so it is not created with --rm.
-  const sharesVolumes = project.services.some((s) => s.volumesFrom.some((v) => v.source.kind === "service" && v.source.name === service.name));
+  const sharesVolumes = ordered.sharesVolumes.has(service.name);
   const cmd = new CommandLine(DOCKER).add("create", ...(sharesVolumes ? [] : ["--rm"])).addFrom(service.at, "--name", service.containerName);
   // The image was made present by an earlier step; never let docker pull behind systemd's back.
   cmd.add("--pull", "never");
@@ -64,12 +66,6 @@ export function connectCommands(project: Project, service: Service): CommandLine
   return service.networks.slice(1).map((n) =>
     new CommandLine(DOCKER).add("network", "connect").addFrom(n.at, ...endpointArgs(service, n, "--alias"), networkName(project, n), service.containerName),
   );
-}
-
-/** Name lookup for service → container, for flags that point at another service's container. */
-function containerOf(project: Project): (service: string) => string {
-  const byName = new Map(project.services.map((s) => [s.name, s.containerName]));
-  return (name) => byName.get(name) ?? name;
 }
 
 function networkName(project: Project, n: NetworkAttachment): string {

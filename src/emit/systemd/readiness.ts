@@ -1,4 +1,4 @@
-import type { Project, Service } from "../../model/project.js";
+import type { Service } from "../../model/project.js";
 import { DOCKER, SHELL } from "../layout.js";
 import { CommandLine } from "./command-line.js";
 
@@ -49,13 +49,4 @@ export function waitUntilHealthy(dependency: Service): CommandLine {
     `sleep 1; done`,
   ].join("; ");
   return new CommandLine(SHELL).add("-c", script, "wait-until-healthy", dependency.containerName, String(healthyWithinSeconds(dependency)));
-}
-
-/**
- * A service some other service waits on with `service_completed_successfully`
- * is a job, not a daemon: its unit is Type=oneshot, so units after it start
- * only once it has exited with status 0.
- */
-export function runsToCompletion(project: Project, service: Service): boolean {
-  return project.services.some((s) => s.dependsOn.some((d) => d.service === service.name && d.condition === "service_completed_successfully"));
 }

@@ -1,12 +1,13 @@
 import type { DiagnosticBag } from "../../diagnostics.js";
-import type { Project, Service } from "../../model/project.js";
+import type { OrderedProject } from "../../graph/dependency-graph.js";
+import type { Service } from "../../model/project.js";
 import type { HostOptions } from "../host-options.js";
 import { DOCKER, networkUnitName, provisionUnitName, serviceUnitName, targetUnitName, volumeUnitName } from "../layout.js";
 import { CommandLine } from "./command-line.js";
 import { connectCommands, createCommand } from "./docker-create.js";
 import { imageSteps } from "./image-steps.js";
 import { providedFileSteps } from "./provided-files.js";
-import { healthyWithinSeconds, runsToCompletion, waitUntilHealthy, waitUntilRunning } from "./readiness.js";
+import { healthyWithinSeconds, waitUntilHealthy, waitUntilRunning } from "./readiness.js";
 import { renderUnit, type UnitSection } from "./unit-file.js";
 
 /** Seconds systemd allows for pulling or loading the image before the start counts as failed. */
@@ -21,9 +22,9 @@ const STOP_MARGIN_SECONDS = 30;
  * attached so that every network is connected before it runs. systemd is
  * the only supervisor: Docker's own `--restart` is never used.
  */
-export function serviceUnit(project: Project, service: Service, host: HostOptions, header: readonly string[], diagnostics: DiagnosticBag): string | undefined {
-  const byName = new Map(project.services.map((s) => [s.name, s]));
-  const oneshot = runsToCompletion(project, service);
+export function serviceUnit(ordered: OrderedProject, service: Service, host: HostOptions, header: readonly string[], diagnostics: DiagnosticBag): string | undefined {
+  const { project, byName } = ordered;
+  const oneshot = ordered.runsToCompletion.has(service.name);
   const what = `service "${service.name}"`;
 
   const requires = ["docker.service"];
@@ -63,7 +64,7 @@ export function serviceUnit(project: Project, service: Service, host: HostOption
   }
   for (const step of imageSteps(project, service, host)) line("ExecStartPre", step.command, step.ignoreFailure);
   for (const step of providedFileSteps(project, service)) line("ExecStartPre", step);
-  line("ExecStartPre", createCommand(project, service));
+  line("ExecStartPre", createCommand(ordered, service));
   for (const connect of connectCommands(project, service)) line("ExecStartPre", connect);
   line("ExecStart", new CommandLine(DOCKER).add("start", "--attach").addFrom(service.at, service.containerName));
   if (!oneshot) line("ExecStartPost", waitUntilRunning(service));
