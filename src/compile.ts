@@ -20,18 +20,28 @@ export interface CompileResult {
 }
 
 /**
- * compose file → units, env files, cleanup script and cloud-config. Pure:
+ * compose files → units, env files, cleanup script and cloud-config. Pure:
  * reads nothing but what `options.readFile` gives it and writes nothing.
  * The CLI is a thin shell around this function.
+ *
+ * `input` is one compose file, or the main file followed by its override
+ * files (like `-f a.yml -f b.yml`); an empty list finds them as docker
+ * compose does (COMPOSE_FILE, else compose.yaml and the other default names
+ * in `options.workingDirectory` or a folder above it).
  */
-export function compile(input: SourceFile, options: CompileOptions = {}): CompileResult {
+export function compile(input: SourceFile | readonly SourceFile[], options: CompileOptions = {}): CompileResult {
   const diagnostics = new DiagnosticBag();
   const project = loadProject(input, options, diagnostics);
   if (!project || diagnostics.hasErrors) return { files: [], diagnostics: diagnostics.sorted(), ...(project ? { project } : {}) };
   const ordered = orderServices(project, diagnostics);
-  const files = ordered ? emitProject(ordered, { ...options, sourceName: displayName(input.path) }, diagnostics) : undefined;
+  const main = isList(input) ? input[0] : input;
+  const files = ordered ? emitProject(ordered, { ...options, sourceName: displayName(main?.path ?? "compose.yaml") }, diagnostics) : undefined;
   if (!files || diagnostics.hasErrors) return { files: [], diagnostics: diagnostics.sorted(), project };
   return { files, diagnostics: diagnostics.sorted(), project };
+}
+
+function isList(input: SourceFile | readonly SourceFile[]): input is readonly SourceFile[] {
+  return Array.isArray(input);
 }
 
 /** Only the file name goes into generated headers, so output does not depend on where it was compiled. */

@@ -5,12 +5,19 @@ import type { RawMapping, RawValue } from "./parse-yaml.js";
 export type FileFormat = "v1" | "compose";
 
 /**
- * Version detection as docker-compose 1.x does it: a file with neither
- * `version` nor `services` is the v1 format, whose top-level keys are the
- * services themselves.
+ * Version detection as docker-compose 1.x does it: a file without a
+ * `version` and without any of the later formats' sections is the v1
+ * format, whose top-level keys are the services themselves; so is a file
+ * whose `version` is a mapping (a v1 service named "version"). Sections
+ * docker-compose 1.x did not know (`include`, `secrets`, `configs`, a
+ * top-level `name` string) also mark the Compose Specification.
  */
 export function detectFormat(doc: RawMapping): FileFormat {
-  return "services" in doc || "version" in doc ? "compose" : "v1";
+  const version = doc.version;
+  if (isMapping(version)) return "v1";
+  if (version !== undefined && version !== null && version !== "") return "compose";
+  if (["services", "networks", "volumes", "secrets", "configs", "include", "models"].some((k) => k in doc)) return "compose";
+  return typeof doc.name === "string" ? "compose" : "v1";
 }
 
 /**
@@ -21,13 +28,14 @@ export function detectFormat(doc: RawMapping): FileFormat {
 export function liftV1(doc: RawMapping, original: LocationIndex, diagnostics: DiagnosticBag): { doc: RawMapping; locations: LocationIndex } {
   const locations = original.withPrefix("/services");
   const services: RawMapping = {};
+  const names = new Set(Object.keys(doc));
   for (const [name, raw] of Object.entries(doc)) {
-    services[name] = isMapping(raw) ? migrateService(raw, `/services/${name}`, locations, diagnostics) : raw;
+    services[name] = isMapping(raw) ? migrateService(raw, `/services/${name}`, names, locations, diagnostics) : raw;
   }
   return { doc: { services }, locations };
 }
 
-function migrateService(service: RawMapping, pointer: string, locations: LocationIndex, diagnostics: DiagnosticBag): RawMapping {
+function migrateService(service: RawMapping, pointer: string, services: ReadonlySet<string>, locations: LocationIndex, diagnostics: DiagnosticBag): RawMapping {
   const out: RawMapping = {};
   const move = (from: string, to: string) => {
     locations.setValue(`${pointer}/${to}`, locations.value(`${pointer}/${from}`));
@@ -35,10 +43,13 @@ function migrateService(service: RawMapping, pointer: string, locations: Locatio
   };
   for (const [key, value] of Object.entries(service)) {
     switch (key) {
-      case "net":
-        out.network_mode = value;
+      case "net": {
+        // v1 wrote `net: container:NAME` for another service of the file too; docker-compose 1.x read that as service:NAME.
+        const other = typeof value === "string" ? /^container:(.+)$/.exec(value)?.[1] : undefined;
+        out.network_mode = other !== undefined && services.has(other) ? `service:${other}` : value;
         move("net", "network_mode");
         break;
+      }
       case "log_driver":
         out.logging = { ...asMapping(out.logging), driver: value };
         move("log_driver", "logging/driver");

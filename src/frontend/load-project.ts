@@ -1,80 +1,160 @@
 import { posix } from "node:path";
-import type { DiagnosticBag } from "../diagnostics.js";
+import { DiagnosticBag } from "../diagnostics.js";
 import type { Project, Service } from "../model/project.js";
-import { interpolateValues, type Environment } from "./interpolate.js";
-import { detectFormat, liftV1 } from "./legacy-format.js";
+import { ComposeLoader, type ComposeLayer, type LoadScope } from "./compose-loader.js";
+import { composeFilesFromEnvironment, discoverComposeFiles, displayPath, DEFAULT_COMPOSE_FILES } from "./compose-files.js";
+import { projectEnvironment } from "./environment.js";
+import { resolveEnvFiles } from "./resolve-env-files.js";
+import type { Environment } from "./interpolate.js";
+import type { LocationIndex } from "./location-index.js";
 import { Node, isMapping, scalarText, type NormalizeContext } from "./normalize/context.js";
 import { normalizeNetworks, normalizeVolumes } from "./normalize/resources.js";
 import { normalizeService } from "./normalize/service.js";
-import { parseYamlFile, type SourceFile } from "./parse-yaml.js";
+import type { RawMapping, RawValue, SourceFile } from "./parse-yaml.js";
+import { flattenTree } from "./tree.js";
 import { validateAgainstSchema } from "./validate-schema.js";
 
 export interface LoadOptions {
-  /** Overrides the top-level `name:` and the directory name, like `docker compose -p`. */
+  /** Like `docker compose -p`; must already be a valid name. Wins over COMPOSE_PROJECT_NAME, `name:` and the folder name. */
   readonly projectName?: string;
-  /** Where relative paths (binds, env_file) are resolved; defaults to the compose file's folder. */
+  /** Where relative paths (binds, env_file, `.env`) are resolved; defaults to the first compose file's folder. */
   readonly projectDirectory?: string;
-  /** Variables for `${...}` substitution, e.g. the process environment merged over `.env`. */
+  /**
+   * The process environment: variables for `${...}`, COMPOSE_FILE,
+   * COMPOSE_PROJECT_NAME, COMPOSE_PROFILES... It wins over `.env` in the
+   * project directory (or the `envFiles`), which is read through `readFile`.
+   */
   readonly environment?: Environment;
-  /** Reads files the project refers to; without it, env_file entries are reported as missing. */
+  /** Like `--env-file`: env files to read instead of the project's `.env`, relative to `workingDirectory`. */
+  readonly envFiles?: readonly string[];
+  /** Reads the files the project refers to, by absolute path; undefined when one does not exist. */
   readonly readFile?: (path: string) => string | undefined;
-  /** Active profiles, like `--profile`; services without profiles are always active. */
+  /** Active profiles, like `--profile` (`*` activates all); default: COMPOSE_PROFILES. */
   readonly profiles?: readonly string[];
+  /**
+   * The current directory: relative compose file paths, COMPOSE_FILE
+   * entries and `envFiles` are relative to it, default discovery starts in
+   * it, and diagnostics show paths relative to it. Default: the project
+   * directory, else `/`.
+   */
+  readonly workingDirectory?: string;
+  /** Load only these services and what they depend on, like `docker compose config SERVICE...`. */
+  readonly services?: readonly string[];
 }
 
 /**
- * Front end: YAML text → the typed project model. Parses with positions,
- * lifts the v1 format, interpolates, validates against our schema, then
- * normalizes every service into long form and checks cross-references.
- * Returns undefined when errors make a model meaningless.
+ * Front end: compose files → the typed project model, as docker compose
+ * loads them. Works out the files (given, COMPOSE_FILE, or discovered), the
+ * variables (process environment over `.env`), then for each file parses
+ * with positions, lifts the v1 format, interpolates, resolves `include` and
+ * `extends`; merges the files, validates the result against the schema,
+ * and normalizes every service into long form. Returns undefined when
+ * errors make a model meaningless.
+ *
+ * `input` is the main compose file followed by its override files; an
+ * empty list means "find them as docker compose would".
  */
-export function loadProject(file: SourceFile, options: LoadOptions, diagnostics: DiagnosticBag): Project | undefined {
-  const parsed = parseYamlFile(file, diagnostics);
-  if (!parsed) return undefined;
-  if (!isMapping(parsed.value)) {
-    diagnostics.error("schema", "a compose file must be a mapping with a services: key", parsed.locations.value(""));
-    return undefined;
-  }
-  const format = detectFormat(parsed.value);
-  const lifted = format === "v1" ? liftV1(parsed.value, parsed.locations, diagnostics) : { doc: parsed.value, locations: parsed.locations };
-  const environment = options.environment ?? {};
-  const doc = interpolateValues(lifted.doc, environment, lifted.locations, diagnostics);
-  // A value that could not be substituted would only cause confusing follow-up errors.
-  if (diagnostics.hasErrors) return undefined;
-  if (!validateAgainstSchema(doc, lifted.locations, diagnostics) || !isMapping(doc)) return undefined;
+export function loadProject(input: SourceFile | readonly SourceFile[], options: LoadOptions, diagnostics: DiagnosticBag): Project | undefined {
+  const given: readonly SourceFile[] = Array.isArray(input) ? input : [input as SourceFile];
+  const cwd = posix.resolve("/", options.workingDirectory ?? options.projectDirectory ?? "/");
+  const baseRead = options.readFile ?? (() => undefined);
+  const contents = new Map<string, string>();
+  for (const f of given) contents.set(posix.resolve(cwd, f.path), f.content);
+  const cache = new Map<string, string | undefined>();
+  const readFile = (path: string): string | undefined => {
+    if (contents.has(path)) return contents.get(path);
+    if (!cache.has(path)) cache.set(path, baseRead(path));
+    return cache.get(path);
+  };
+  const displayNames = new Map<string, string>(given.map((f) => [posix.resolve(cwd, f.path), f.path]));
+  const display = (path: string) => displayNames.get(path) ?? displayPath(path, cwd);
+  const processEnv = options.environment ?? {};
+  const explicitDir = options.projectDirectory !== undefined ? posix.resolve(cwd, options.projectDirectory) : undefined;
+  const envFiles = options.envFiles?.map((f) => posix.resolve(cwd, f));
 
-  const projectDirectory = options.projectDirectory ?? posix.dirname(posix.resolve(file.path));
-  const name = projectName(options.projectName ?? scalarText(doc.name) ?? posix.basename(projectDirectory));
-  if (!name) {
-    diagnostics.error("invalid-value", "cannot derive a project name: set name: or use --project-name", lifted.locations.value("/name"));
-    return undefined;
+  // Variables first: `.env` may set COMPOSE_FILE, COMPOSE_PROFILES and COMPOSE_PROJECT_NAME.
+  const firstGiven = given[0] ? posix.resolve(cwd, given[0].path) : undefined;
+  let envDir = explicitDir ?? (firstGiven ? posix.dirname(firstGiven) : cwd);
+  const host = { readFile, display };
+  let environment = projectEnvironment({ processEnvironment: processEnv, ...(envFiles ? { envFiles } : {}), directory: envDir, ...host }, diagnostics);
+  if (!environment) return undefined;
+
+  let files: { path: string; content: string }[] = given.map((f) => ({ path: posix.resolve(cwd, f.path), content: f.content }));
+  if (files.length === 0) {
+    const found = findComposeFiles(environment, cwd, envDir, readFile, display, diagnostics);
+    if (!found) return undefined;
+    files = found;
+    // Compose reads the `.env` next to the compose file it found as well; what is already set wins.
+    const dir = explicitDir ?? posix.dirname(files[0]!.path);
+    if (dir !== envDir && !envFiles) {
+      envDir = dir;
+      const again = projectEnvironment({ processEnvironment: environment, directory: dir, ...host }, diagnostics);
+      if (!again) return undefined;
+      environment = again;
+    }
   }
+  const projectDirectory = explicitDir ?? posix.dirname(files[0]!.path);
+
+  const loader = new ComposeLoader({ ...host, diagnostics });
+  const scope: LoadScope = { environment, workingDir: projectDirectory, includedBy: [] };
+  const layers: ComposeLayer[] = [];
+  for (const f of files) {
+    const layer = loader.loadLayer(f.path, f.content, display(f.path), scope);
+    if (layer) layers.push(layer);
+  }
+  // A value that could not be read or substituted would only cause confusing follow-up errors.
+  if (layers.length !== files.length || diagnostics.hasErrors) return undefined;
+  const format = layers[0]!.format;
+  for (const layer of layers.slice(1)) {
+    if (layer.format !== format) {
+      diagnostics.error(
+        "invalid-value",
+        `${layer.display} is in the ${formatName(layer.format)} but ${layers[0]!.display} is in the ${formatName(format)}; files merged together must use the same format`,
+        layer.tree.at,
+      );
+    }
+  }
+  const merged = loader.mergeLayers(layers);
+  if (diagnostics.hasErrors) return undefined;
+  const flat = flattenTree(merged, layers[0]!.display);
+  const whole = flat.value as RawMapping;
+  // `x-` keys under services: are extensions, not services.
+  const allServices = isMapping(whole.services) ? pick(whole.services, new Set(Object.keys(whole.services).filter((k) => !k.startsWith("x-")))) : {};
+  const declared = new Set(Object.keys(allServices));
+  const selection = selectServices(allServices, activeProfiles(options.profiles, environment), options.services, flat.locations, diagnostics);
+  // With an explicit service list, the services left out are not looked at, not even by the schema.
+  const scoped: RawMapping = options.services?.length && isMapping(whole.services) ? { ...whole, services: pick(whole.services, selection.enabled) } : whole;
+  const validated = validateServices(scoped, flat.locations, diagnostics);
+  if (!validated) return undefined;
+  const { invalid } = validated;
+  const doc = resolveEnvFiles(validated.doc, selection.enabled, flat.locations, { projectDirectory, environment, readFile, display, diagnostics });
+
+  const name = resolveProjectName(options.projectName, environment, doc, projectDirectory, flat.locations, diagnostics);
+  if (!name) return undefined;
   const ctx: NormalizeContext = {
     projectName: name,
     projectDirectory,
-    locations: lifted.locations,
+    locations: flat.locations,
     diagnostics,
     environment,
-    readFile: options.readFile ?? (() => undefined),
+    readFile,
   };
   const top = new Node(ctx, doc, []);
-  for (const key of ["include", "models"]) {
-    if (key in doc) diagnostics.error("unsupported-key", `top-level ${key}: is not supported yet`, lifted.locations.key(`/${key}`));
-  }
+  if ("models" in doc) diagnostics.error("unsupported-key", "top-level models: is not supported yet", flat.locations.key("/models"));
   const servicesNode = top.child("services");
-  const active = new Set(options.profiles ?? []);
   const services: Service[] = [];
-  const inactive = new Set<string>();
-  for (const serviceName of Object.keys(servicesNode?.value ?? {}).sort()) {
-    const node = servicesNode!.child(serviceName);
-    if (!node) continue;
-    const profiles = node.get("profiles");
-    if (Array.isArray(profiles) && profiles.length > 0 && !profiles.some((p) => active.has(String(p)))) {
-      inactive.add(serviceName);
-      continue;
-    }
+  const failed = new Set<string>(invalid);
+  for (const serviceName of [...selection.enabled].sort()) {
+    const raw = servicesNode?.get(serviceName);
+    if (!isMapping(raw)) continue; // left out as malformed: already reported
+    // Each service reports into a bag of its own, so that a service with errors is known.
+    const bag = new DiagnosticBag();
+    const node = new Node({ ...ctx, diagnostics: bag }, raw, ["services", serviceName]);
     const service = normalizeService(node, serviceName, format, top);
+    const found = bag.sorted();
+    for (const d of found) (d.severity === "error" ? diagnostics.error : diagnostics.warning).call(diagnostics, d.code, d.message, d.location);
     if (service) services.push(service);
+    if (!service || found.some((d) => d.severity === "error")) failed.add(serviceName);
   }
   const usedNetworks = new Set(services.flatMap((s) => s.networks.map((n) => n.network)));
   const project: Project = {
@@ -84,8 +164,82 @@ export function loadProject(file: SourceFile, options: LoadOptions, diagnostics:
     networks: normalizeNetworks(top, usedNetworks),
     volumes: normalizeVolumes(top),
   };
-  checkReferences(project, servicesNode, inactive, diagnostics);
+  checkReferences(project, declared, selection.inactive, failed, diagnostics);
   return project;
+}
+
+function formatName(format: "v1" | "compose"): string {
+  return format === "v1" ? "version 1 format (services at the top level)" : "Compose Specification format";
+}
+
+function findComposeFiles(
+  environment: Environment,
+  cwd: string,
+  startDir: string,
+  readFile: (path: string) => string | undefined,
+  display: (path: string) => string,
+  diagnostics: DiagnosticBag,
+): { path: string; content: string }[] | undefined {
+  const fromEnv = composeFilesFromEnvironment(environment, cwd);
+  if (fromEnv) {
+    const out: { path: string; content: string }[] = [];
+    for (const path of fromEnv) {
+      const content = readFile(path);
+      if (content === undefined) diagnostics.error("missing-input", `compose file ${display(path)} (from COMPOSE_FILE) not found`);
+      else out.push({ path, content });
+    }
+    return out.length === fromEnv.length ? out : undefined;
+  }
+  const found = discoverComposeFiles(startDir, (p) => readFile(p) !== undefined);
+  if (!found) {
+    diagnostics.error("missing-input", `no compose file in ${startDir} or any folder above it (looked for ${DEFAULT_COMPOSE_FILES.join(", ")})`);
+    return undefined;
+  }
+  for (const ignored of found.ignored) {
+    diagnostics.warning("missing-input", `${display(ignored)} is ignored: ${display(found.files[0]!)} is used, as docker compose would`, { file: display(ignored), line: 1, column: 1 });
+  }
+  return found.files.map((path) => ({ path, content: readFile(path)! }));
+}
+
+/**
+ * Schema validation. When only some services are malformed, the others are
+ * still loaded (so each gets compiled or its own diagnostic); the malformed
+ * ones are left out and reported.
+ */
+function validateServices(doc: RawMapping, locations: LocationIndex, diagnostics: DiagnosticBag): { doc: RawMapping; invalid: string[] } | undefined {
+  if (validateAgainstSchema(doc, locations, new DiagnosticBag())) return { doc, invalid: [] };
+  const services = isMapping(doc.services) ? doc.services : {};
+  const invalid = Object.keys(services).filter((name) => !validateAgainstSchema({ ...doc, services: { [name]: services[name]! } }, locations, new DiagnosticBag()));
+  const rest: Record<string, RawValue> = {};
+  for (const [name, value] of Object.entries(services)) if (!invalid.includes(name)) rest[name] = value;
+  const remaining: RawMapping = { ...doc, ...(isMapping(doc.services) ? { services: rest } : {}) };
+  validateAgainstSchema(doc, locations, diagnostics);
+  return invalid.length > 0 && validateAgainstSchema(remaining, locations, new DiagnosticBag()) ? { doc: remaining, invalid } : undefined;
+}
+
+/** Compose's project name rules: `-p`, then COMPOSE_PROJECT_NAME (both must be valid), then `name:`, then the folder (both normalized). */
+function resolveProjectName(
+  explicit: string | undefined,
+  environment: Environment,
+  doc: RawMapping,
+  projectDirectory: string,
+  locations: LocationIndex,
+  diagnostics: DiagnosticBag,
+): string | undefined {
+  const imperative = explicit ?? (environment.COMPOSE_PROJECT_NAME || undefined);
+  if (imperative !== undefined) {
+    if (projectName(imperative) !== imperative || imperative === "") {
+      const source = explicit !== undefined ? "project name" : "COMPOSE_PROJECT_NAME";
+      diagnostics.error("invalid-value", `invalid ${source} "${imperative}": use lowercase letters, digits, "-" and "_", starting with a letter or digit`);
+      return undefined;
+    }
+    return imperative;
+  }
+  const fromFile = projectName(scalarText(doc.name) ?? "");
+  if (fromFile) return fromFile;
+  const fromDir = projectName(posix.basename(projectDirectory));
+  if (!fromDir) diagnostics.error("invalid-value", "cannot derive a project name: set name: or use --project-name", locations.value(doc.name === undefined ? "" : "/name"));
+  return fromDir || undefined;
 }
 
 /** Compose's normalization: lowercase, keep only `a-z0-9_-`, must start with a letter or digit. */
@@ -93,15 +247,101 @@ export function projectName(raw: string): string {
   return raw.toLowerCase().replace(/[^a-z0-9_-]/g, "").replace(/^[_-]+/, "");
 }
 
-function checkReferences(project: Project, servicesNode: Node | undefined, inactive: ReadonlySet<string>, diagnostics: DiagnosticBag): void {
-  const declared = new Set(Object.keys(servicesNode?.value ?? {}));
+/** `--profile` values, else COMPOSE_PROFILES (comma-separated). */
+function activeProfiles(given: readonly string[] | undefined, environment: Environment): Set<string> {
+  const list = given && given.length > 0 ? given : (environment.COMPOSE_PROFILES ?? "").split(",");
+  return new Set(list.map((p) => p.trim()).filter((p) => p !== ""));
+}
+
+interface Selection {
+  readonly enabled: ReadonlySet<string>;
+  /** Declared services left out because none of their profiles is active. */
+  readonly inactive: ReadonlySet<string>;
+}
+
+/**
+ * Profiles and an explicit service list, as compose applies them: a service
+ * without profiles is always on; one with profiles is on when one of them is
+ * active (or `*` is); a service named explicitly is on, and with it every
+ * service it depends on.
+ */
+function selectServices(
+  services: RawMapping,
+  active: ReadonlySet<string>,
+  selected: readonly string[] | undefined,
+  locations: LocationIndex,
+  diagnostics: DiagnosticBag,
+): Selection {
+  const all = Object.keys(services);
+  const profilesOf = (name: string): string[] => {
+    const raw = services[name];
+    return isMapping(raw) && Array.isArray(raw.profiles) ? raw.profiles.map((p) => String(p)) : [];
+  };
+  // A service named explicitly turns its own profiles on, as in compose.
+  const profiles = new Set(active);
+  for (const name of selected ?? []) for (const p of profilesOf(name)) profiles.add(p);
+  const enabled = new Set<string>();
+  const inactive = new Set<string>();
+  for (const name of all) {
+    const own = profilesOf(name);
+    if (own.length === 0 || profiles.has("*") || own.some((p) => profiles.has(p))) enabled.add(name);
+    else inactive.add(name);
+  }
+  if (!selected || selected.length === 0) return { enabled, inactive };
+  const chosen = new Set<string>();
+  const visit = (name: string) => {
+    if (chosen.has(name) || !enabled.has(name)) return; // an inactive dependency is reported where it is used
+    chosen.add(name);
+    const raw = services[name];
+    if (isMapping(raw)) for (const dep of dependencyNames(raw)) visit(dep);
+  };
+  for (const name of selected) {
+    if (!all.includes(name)) diagnostics.error("undefined-reference", `no such service: "${name}"`, locations.value("/services"));
+    else visit(name);
+  }
+  return { enabled: chosen, inactive };
+}
+
+function pick(services: RawMapping, names: ReadonlySet<string>): RawMapping {
+  const out: RawMapping = {};
+  for (const [name, value] of Object.entries(services)) if (names.has(name)) out[name] = value;
+  return out;
+}
+
+/** Names a raw service depends on: depends_on, links, volumes_from and `service:` namespaces. */
+function dependencyNames(service: RawMapping): string[] {
+  const out: string[] = [];
+  const dependsOn = service.depends_on;
+  if (Array.isArray(dependsOn)) out.push(...dependsOn.map((d) => String(d)));
+  else if (isMapping(dependsOn)) out.push(...Object.keys(dependsOn));
+  if (Array.isArray(service.links)) out.push(...service.links.map((l) => String(l).split(":")[0]!));
+  if (Array.isArray(service.volumes_from)) {
+    for (const v of service.volumes_from) {
+      const parts = String(v).split(":");
+      if (parts[0] !== "container") out.push(parts[0]!);
+    }
+  }
+  for (const key of ["network_mode", "ipc", "pid"]) {
+    const m = /^service:(.+)$/.exec(String(service[key] ?? ""));
+    if (m) out.push(m[1]!);
+  }
+  return out;
+}
+
+function checkReferences(
+  project: Project,
+  declared: ReadonlySet<string>,
+  inactive: ReadonlySet<string>,
+  failed: ReadonlySet<string>,
+  diagnostics: DiagnosticBag,
+): void {
   const active = new Set(project.services.map((s) => s.name));
   const networks = new Set(project.networks.map((n) => n.key));
   const volumes = new Set(project.volumes.map((v) => v.key));
   const containerNames = new Map<string, string>();
   for (const service of project.services) {
     for (const dep of service.dependsOn) {
-      if (active.has(dep.service)) continue;
+      if (active.has(dep.service) || failed.has(dep.service)) continue;
       const via = dep.origin === "depends_on" ? "depends on" : `refers to (${dep.origin})`;
       if (declared.has(dep.service) && inactive.has(dep.service)) {
         if (dep.required) diagnostics.error("undefined-reference", `service "${service.name}" ${via} "${dep.service}", whose profiles are not active`, dep.at);
@@ -120,5 +360,27 @@ function checkReferences(project: Project, servicesNode: Node | undefined, inact
     const other = containerNames.get(service.containerName);
     if (other) diagnostics.error("name-collision", `services "${other}" and "${service.name}" both use the container name "${service.containerName}"`, service.at);
     containerNames.set(service.containerName, service.name);
+  }
+  reportBrokenDependencies(project, failed, diagnostics);
+}
+
+/**
+ * A service that depends on a service with errors cannot be compiled either;
+ * say so at the dependency, transitively, so every service left without a
+ * unit has a diagnostic that names it.
+ */
+function reportBrokenDependencies(project: Project, failed: ReadonlySet<string>, diagnostics: DiagnosticBag): void {
+  const broken = new Set(failed);
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const service of project.services) {
+      if (broken.has(service.name)) continue;
+      const dep = service.dependsOn.find((d) => broken.has(d.service));
+      if (!dep) continue;
+      const why = failed.has(dep.service) ? "which has errors" : "which cannot be compiled either";
+      diagnostics.error("undefined-reference", `service "${service.name}" depends on "${dep.service}", ${why}`, dep.at);
+      broken.add(service.name);
+      changed = true;
+    }
   }
 }

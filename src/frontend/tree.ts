@@ -113,12 +113,6 @@ export function withEntry(node: TreeMap, key: string, value: Tree | undefined): 
   return { ...node, entries };
 }
 
-/** The same value placed under another key position (or none), keeping where the value itself was written. */
-export function rekeyed<T extends Tree>(node: T, keyAt: SourceLocation | undefined): T {
-  const { keyAt: _old, ...rest } = node;
-  return (keyAt ? { ...rest, keyAt } : rest) as T;
-}
-
 export function untagged<T extends Tree>(node: T): T {
   if (!node.tag) return node;
   const { tag: _tag, ...rest } = node;

@@ -1,0 +1,257 @@
+import { posix } from "node:path";
+import type { DiagnosticBag, SourceLocation } from "../diagnostics.js";
+import { readEnvFiles } from "./environment.js";
+import { interpolateValues, type Environment } from "./interpolate.js";
+import { detectFormat, liftV1, type FileFormat } from "./legacy-format.js";
+import { enforceUnicity, mergeService, mergeTrees } from "./merge.js";
+import { isMapping } from "./normalize/context.js";
+import { parseYamlFile } from "./parse-yaml.js";
+import { rebasePaths, rebaseService } from "./rebase-paths.js";
+import { child, isMap, sameValue, text, treeOf, withEntry, type MergeTag, type Tree, type TreeMap } from "./tree.js";
+
+/** One compose file, parsed, lifted to the current format and interpolated. */
+export interface ComposeLayer {
+  readonly tree: TreeMap;
+  readonly format: FileFormat;
+  /** Absolute path. */
+  readonly path: string;
+  /** The path as diagnostics show it. */
+  readonly display: string;
+}
+
+/** A project being loaded: the main one, or one brought in by `include`. */
+export interface LoadScope {
+  /** Variables for `${...}`. */
+  readonly environment: Environment;
+  /** Where `include` paths (and their env files) are resolved. */
+  readonly workingDir: string;
+  /** Absolute paths of the files that included this project, for cycle detection. */
+  readonly includedBy: readonly string[];
+}
+
+export interface LoaderHost {
+  /** Reads an absolute path; undefined when it does not exist. */
+  readonly readFile: (path: string) => string | undefined;
+  readonly display: (path: string) => string;
+  readonly diagnostics: DiagnosticBag;
+}
+
+/**
+ * Reads compose files the way docker compose does before it merges them:
+ * parse (anchors, aliases and `<<` included), lift the v1 format,
+ * interpolate, bring in `include`d projects, then resolve `extends` within
+ * the file and from other files. `mergeLayers` then merges a project's
+ * files in order.
+ */
+export class ComposeLoader {
+  /** Variables reported as unset, so each is reported once per project. */
+  private readonly warned = new Set<string>();
+  private readonly extendsFiles = new Map<string, ComposeLayer | null>();
+
+  constructor(private readonly host: LoaderHost) {}
+
+  /** A file of a project: parsed, with its includes and extends resolved. */
+  loadLayer(path: string, content: string, display: string, scope: LoadScope): ComposeLayer | undefined {
+    const layer = this.parse(path, content, display, scope.environment);
+    if (!layer) return undefined;
+    const included = this.applyIncludes(layer, scope);
+    return { ...layer, tree: this.applyExtends({ ...layer, tree: included }, scope.environment) };
+  }
+
+  /** The files of one project merged in order, each list kept unique as compose does. */
+  mergeLayers(layers: readonly ComposeLayer[]): TreeMap {
+    let merged = layers[0]!.tree;
+    for (const layer of layers.slice(1)) merged = mergeTrees(merged, layer.tree, [], this.host.diagnostics) as TreeMap;
+    return enforceUnicity(merged) as TreeMap;
+  }
+
+  private parse(path: string, content: string, display: string, environment: Environment): ComposeLayer | undefined {
+    const { diagnostics } = this.host;
+    const parsed = parseYamlFile({ path: display, content }, diagnostics);
+    if (!parsed) return undefined;
+    if (!isMapping(parsed.value)) {
+      diagnostics.error("schema", "a compose file must be a mapping with a services: key", parsed.locations.value(""));
+      return undefined;
+    }
+    const format = detectFormat(parsed.value);
+    let tags: ReadonlyMap<string, MergeTag> = parsed.tags;
+    let lifted = { doc: parsed.value, locations: parsed.locations };
+    if (format === "v1") {
+      lifted = liftV1(parsed.value, parsed.locations, diagnostics);
+      tags = new Map([...parsed.tags].map(([p, t]) => [`/services${p}`, t]));
+    }
+    const doc = interpolateValues(lifted.doc, environment, lifted.locations, diagnostics, this.warned);
+    const tree = treeOf(doc, lifted.locations, tags);
+    if (tree.kind !== "map") return undefined;
+    return { tree, format, path, display };
+  }
+
+  /**
+   * `include:` — each entry is a project of its own (its own project
+   * directory, env files and variables), whose resources are added to this
+   * file's. A resource defined both here and in an included project must be
+   * identical.
+   */
+  private applyIncludes(layer: ComposeLayer, scope: LoadScope): TreeMap {
+    const { diagnostics } = this.host;
+    const list = child(layer.tree, "include");
+    let out = withEntry(layer.tree, "include", undefined);
+    if (!list) return out;
+    if (list.kind !== "seq") {
+      diagnostics.error("schema", "include must be a list", list.at);
+      return out;
+    }
+    for (const entry of list.items) {
+      const spec = includeSpec(entry);
+      if (!spec) {
+        diagnostics.error("schema", "an include entry must be a path or a mapping with path:", entry.at);
+        continue;
+      }
+      const paths = spec.paths.map((p) => ({ ...p, abs: posix.resolve(scope.workingDir, p.value) }));
+      const main = paths[0]!;
+      const chain = [...scope.includedBy, layer.path];
+      if (chain.includes(main.abs)) {
+        diagnostics.error("invalid-value", `include cycle: ${[...chain, main.abs].map(this.host.display).join(" includes ")}`, main.at);
+        continue;
+      }
+      const projectDir = spec.projectDirectory ? posix.resolve(scope.workingDir, spec.projectDirectory) : posix.dirname(main.abs);
+      let envFiles = spec.envFiles.map((f) => posix.resolve(scope.workingDir, f));
+      if (spec.envFiles.length === 0) {
+        const dotEnv = posix.join(projectDir, ".env");
+        envFiles = this.host.readFile(dotEnv) !== undefined ? [dotEnv] : [];
+      }
+      const fromFiles = readEnvFiles(envFiles, scope.environment, this.host, diagnostics);
+      if (!fromFiles) continue;
+      // The including project's variables win over the included project's env files.
+      const environment: Environment = { ...fromFiles, ...definedOnly(scope.environment) };
+      const childScope: LoadScope = { environment, workingDir: projectDir, includedBy: chain };
+      const layers: ComposeLayer[] = [];
+      for (const p of paths) {
+        const content = this.host.readFile(p.abs);
+        if (content === undefined) {
+          diagnostics.error("missing-input", `included file ${this.host.display(p.abs)} not found`, p.at);
+          continue;
+        }
+        const loaded = this.loadLayer(p.abs, content, this.host.display(p.abs), childScope);
+        if (loaded) layers.push(loaded);
+      }
+      if (layers.length !== paths.length) continue;
+      const imported = rebasePaths(this.mergeLayers(layers), projectDir);
+      out = importResources(imported, out, this.host.display(main.abs), diagnostics);
+    }
+    return out;
+  }
+
+  /** Resolves `extends` for every service of a file, within it and from other files. */
+  private applyExtends(layer: ComposeLayer, environment: Environment): TreeMap {
+    const services = child(layer.tree, "services");
+    if (!isMap(services)) return layer.tree;
+    const entries = new Map<string, Tree>();
+    for (const [name, service] of services.entries) {
+      entries.set(name, isMap(service) && !name.startsWith("x-") ? this.resolveService(layer, name, environment, []) : service);
+    }
+    return withEntry(layer.tree, "services", { ...services, entries });
+  }
+
+  private resolveService(layer: ComposeLayer, name: string, environment: Environment, chain: readonly string[]): TreeMap {
+    const { diagnostics } = this.host;
+    const service = child(child(layer.tree, "services"), name) as TreeMap;
+    const ext = child(service, "extends");
+    if (!ext) return service;
+    const own = withEntry(service, "extends", undefined);
+    const ref = ext.kind === "scalar" ? text(ext) : text(child(ext, "service"));
+    const refAt = ext.kind === "map" ? (child(ext, "service")?.at ?? ext.at) : ext.at;
+    if (!ref) {
+      diagnostics.error("schema", `service "${name}": extends needs the name of a service`, ext.at);
+      return own;
+    }
+    const here = `${layer.path}#${name}`;
+    if (chain.includes(here)) {
+      const cycle = [...chain, here].map((k) => k.slice(k.lastIndexOf("#") + 1));
+      diagnostics.error("invalid-value", `extends cycle: ${cycle.join(" extends ")}`, refAt);
+      return own;
+    }
+    let baseLayer = layer;
+    const file = ext.kind === "map" ? child(ext, "file") : undefined;
+    if (file) {
+      const path = posix.resolve(posix.dirname(layer.path), text(file) ?? "");
+      const loaded = this.extendsFile(path, environment);
+      if (!loaded) {
+        diagnostics.error("missing-input", `service "${name}" extends a service in ${this.host.display(path)}, which cannot be read`, file.at);
+        return own;
+      }
+      baseLayer = loaded;
+    }
+    const base = child(child(baseLayer.tree, "services"), ref);
+    if (!isMap(base)) {
+      const where = baseLayer === layer ? "" : ` in ${baseLayer.display}`;
+      diagnostics.error("undefined-reference", `service "${name}" extends undefined service "${ref}"${where}`, refAt);
+      return own;
+    }
+    let resolved = this.resolveService(baseLayer, ref, environment, [...chain, here]);
+    if (baseLayer !== layer) resolved = rebaseService(resolved, posix.dirname(baseLayer.path));
+    return mergeService(resolved, own, name, diagnostics);
+  }
+
+  /** A file named by `extends.file`: parsed and interpolated, without includes, loaded once. */
+  private extendsFile(path: string, environment: Environment): ComposeLayer | undefined {
+    const cached = this.extendsFiles.get(path);
+    if (cached !== undefined) return cached ?? undefined;
+    this.extendsFiles.set(path, null);
+    const content = this.host.readFile(path);
+    const layer = content === undefined ? undefined : this.parse(path, content, this.host.display(path), environment);
+    this.extendsFiles.set(path, layer ?? null);
+    return layer;
+  }
+}
+
+interface IncludeSpec {
+  readonly paths: { value: string; at: SourceLocation }[];
+  readonly projectDirectory?: string;
+  readonly envFiles: string[];
+}
+
+function includeSpec(entry: Tree): IncludeSpec | undefined {
+  if (entry.kind === "scalar") {
+    const value = text(entry);
+    return value ? { paths: [{ value, at: entry.at }], envFiles: [] } : undefined;
+  }
+  if (entry.kind !== "map") return undefined;
+  const path = child(entry, "path");
+  const paths = (path?.kind === "seq" ? path.items : path ? [path] : []).flatMap((p) => {
+    const value = text(p);
+    return value ? [{ value, at: p.at }] : [];
+  });
+  if (paths.length === 0) return undefined;
+  const envFile = child(entry, "env_file");
+  const envFiles = (envFile?.kind === "seq" ? envFile.items : envFile ? [envFile] : []).flatMap((f) => text(f) ?? []);
+  const projectDirectory = text(child(entry, "project_directory"));
+  return { paths, envFiles, ...(projectDirectory ? { projectDirectory } : {}) };
+}
+
+function definedOnly(env: Environment): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
+  return out;
+}
+
+const RESOURCES = ["services", "volumes", "networks", "secrets", "configs"] as const;
+
+function importResources(imported: TreeMap, target: TreeMap, from: string, diagnostics: DiagnosticBag): TreeMap {
+  let out = target;
+  for (const key of RESOURCES) {
+    const source = child(imported, key);
+    if (!isMap(source)) continue;
+    const existing = child(out, key);
+    const entries = new Map(isMap(existing) ? existing.entries : []);
+    for (const [name, value] of source.entries) {
+      const local = entries.get(name);
+      if (local === undefined) entries.set(name, value);
+      else if (!sameValue(local, value)) {
+        diagnostics.error("name-collision", `${key}.${name} is also defined by the included project ${from}, differently`, local.keyAt ?? local.at);
+      }
+    }
+    out = withEntry(out, key, isMap(existing) ? { ...existing, entries } : { ...source, entries });
+  }
+  return out;
+}

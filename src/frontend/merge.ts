@@ -1,0 +1,319 @@
+import type { DiagnosticBag } from "../diagnostics.js";
+import { readablePath } from "./validate-schema.js";
+import { mapping, scalar, sequence, untagged, type Tree, type TreeMap, type TreeSeq } from "./tree.js";
+
+/**
+ * The Compose Specification's merge rules, used for `-f a.yml -f b.yml`, for
+ * `extends` and for override files: mappings merge key by key, sequences
+ * append, scalars are replaced; `command`, `entrypoint` and
+ * `healthcheck.test` are replaced whole; `environment`, `labels` and the
+ * other key=value lists merge by name; `depends_on` and `networks` merge as
+ * mappings whatever their spelling; `!reset` removes a value and `!override`
+ * replaces it. Every value keeps the position of the file it came from.
+ */
+export function mergeTrees(base: Tree, over: Tree, path: readonly string[], diagnostics: DiagnosticBag): Tree {
+  if (over.tag === "override") return untagged(over);
+  const special = SPECIALS.find(([pattern]) => matches(path, pattern));
+  if (special) return special[1](base, over, path, diagnostics);
+  if (over.kind === "scalar" && over.value === null) return base;
+  if (base.kind === "map") {
+    if (over.kind !== "map") return mismatch(base, over, path, diagnostics);
+    return mergeMappings(base, over, path, diagnostics);
+  }
+  if (base.kind === "seq") {
+    if (over.kind !== "seq") return mismatch(base, over, path, diagnostics);
+    return { ...base, items: [...base.items, ...over.items] };
+  }
+  return over;
+}
+
+/** One service extending another: the same rules, applied at `services.<name>`. */
+export function mergeService(base: TreeMap, over: TreeMap, name: string, diagnostics: DiagnosticBag): TreeMap {
+  const merged = mergeMappings(base, over, ["services", name], diagnostics);
+  // The service is where the extending service is written.
+  return { ...merged, at: over.at, ...(over.keyAt ? { keyAt: over.keyAt } : {}) };
+}
+
+export function mergeMappings(base: TreeMap, over: TreeMap, path: readonly string[], diagnostics: DiagnosticBag): TreeMap {
+  const entries = new Map(base.entries);
+  for (const [key, value] of over.entries) {
+    const existing = entries.get(key);
+    if (value.tag === "reset") entries.delete(key);
+    else if (existing === undefined || value.tag === "override") entries.set(key, untagged(value));
+    else entries.set(key, mergeTrees(existing, value, [...path, key], diagnostics));
+  }
+  return { ...base, entries };
+}
+
+function mismatch(base: Tree, over: Tree, path: readonly string[], diagnostics: DiagnosticBag): Tree {
+  const kind = (t: Tree) => (t.kind === "map" ? "a mapping" : t.kind === "seq" ? "a list" : "a single value");
+  diagnostics.error("invalid-value", `${readablePath("/" + path.join("/"))}: cannot merge ${kind(over)} into ${kind(base)} declared at ${base.at.file}:${base.at.line}:${base.at.column}`, over.at);
+  return over;
+}
+
+type Merger = (base: Tree, over: Tree, path: readonly string[], diagnostics: DiagnosticBag) => Tree;
+
+const replace: Merger = (_base, over) => over;
+
+/** key=value lists and mappings become one list, later entries winning by name (see enforceUnicity). */
+const toSequence: Merger = (base, over) => {
+  const a = asSequence(base);
+  const b = asSequence(over);
+  return sequence([...a, ...b], base.at, base.keyAt);
+};
+
+const mergeExtraHosts: Merger = (base, over) => {
+  const a = asSequence(base);
+  const seen = new Set(a.map(itemKey));
+  const b = asSequence(over).filter((i) => !seen.has(itemKey(i)));
+  return sequence([...a, ...b], base.at, base.keyAt);
+};
+
+const mergeBuild: Merger = (base, over, path, diagnostics) => {
+  const asBuild = (t: Tree): TreeMap => (t.kind === "map" ? t : mapping(new Map([["context", t]]), t.at, t.keyAt));
+  return mergeMappings(asBuild(base), asBuild(over), path, diagnostics);
+};
+
+const mergeDependsOn: Merger = (base, over, path, diagnostics) =>
+  mergeMappings(asMapping(base, true), asMapping(over, true), path, diagnostics);
+
+const mergeNetworks: Merger = (base, over, path, diagnostics) =>
+  mergeMappings(asMapping(base, false), asMapping(over, false), path, diagnostics);
+
+/** Logging options merge only when both sides name the same driver, or one names none. */
+const mergeLogging: Merger = (base, over, path, diagnostics) => {
+  if (base.kind !== "map" || over.kind !== "map") return over;
+  const d1 = base.entries.get("driver");
+  const d2 = over.entries.get("driver");
+  const same = !d1 || !d2 || (d1.kind === "scalar" && d2.kind === "scalar" && d1.value === d2.value);
+  return same ? mergeMappings(base, over, path, diagnostics) : over;
+};
+
+/** IPAM configs merge by subnet; a new subnet is appended. */
+const mergeIpamConfig: Merger = (base, over, path, diagnostics) => {
+  if (base.kind !== "seq" || over.kind !== "seq") return over;
+  const items = [...base.items];
+  for (const item of over.items) {
+    const subnet = item.kind === "map" ? scalarText(item.entries.get("subnet")) : undefined;
+    const i = items.findIndex((b) => b.kind === "map" && subnet !== undefined && scalarText(b.entries.get("subnet")) === subnet);
+    const existing = i >= 0 ? items[i] : undefined;
+    if (existing?.kind === "map" && item.kind === "map") items[i] = mergeMappings(existing, item, path, diagnostics);
+    else items.push(item);
+  }
+  return { ...base, items };
+};
+
+const SPECIALS: readonly (readonly [string, Merger])[] = [
+  ["services.*.build", mergeBuild],
+  ["services.*.command", replace],
+  ["services.*.entrypoint", replace],
+  ["services.*.healthcheck.test", replace],
+  ["services.*.depends_on", mergeDependsOn],
+  ["services.*.networks", mergeNetworks],
+  ["services.*.logging", mergeLogging],
+  ["services.*.ulimits.*", replace],
+  ["services.*.extra_hosts", mergeExtraHosts],
+  ["services.*.build.extra_hosts", mergeExtraHosts],
+  ["networks.*.ipam.config", mergeIpamConfig],
+  ...[
+    "networks.*.labels",
+    "volumes.*.labels",
+    "services.*.annotations",
+    "services.*.build.args",
+    "services.*.build.additional_contexts",
+    "services.*.build.labels",
+    "services.*.deploy.labels",
+    "services.*.dns",
+    "services.*.dns_opt",
+    "services.*.dns_search",
+    "services.*.env_file",
+    "services.*.label_file",
+    "services.*.environment",
+    "services.*.labels",
+    "services.*.sysctls",
+    "services.*.tmpfs",
+  ].map((p) => [p, toSequence] as const),
+];
+
+function matches(path: readonly string[], pattern: string): boolean {
+  const parts = pattern.split(".");
+  return parts.length === path.length && parts.every((p, i) => p === "*" || p === path[i]);
+}
+
+/** `{A: 1, B: null}` → `["A=1", "B"]` (sorted, as compose does); a list stays; a single value becomes a list of one. */
+function asSequence(t: Tree): Tree[] {
+  if (t.kind === "seq") return [...t.items];
+  if (t.kind === "scalar") return t.value === null ? [] : [untagged(t)];
+  const out: { text: string; node: Tree }[] = [];
+  for (const [k, v] of t.entries) {
+    if (v.tag === "reset") continue;
+    if (v.kind === "scalar" && v.value === null) out.push({ text: k, node: scalar(k, v.keyAt ?? v.at) });
+    else if (v.kind === "seq") for (const item of v.items) out.push(entry(k, item));
+    else out.push(entry(k, v));
+  }
+  return out.sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0)).map((e) => e.node);
+}
+
+function entry(key: string, value: Tree): { text: string; node: Tree } {
+  const text = `${key}=${value.kind === "scalar" ? String(value.value) : JSON.stringify(value)}`;
+  return { text, node: scalar(text, value.at) };
+}
+
+/** `[a, b]` → `{a: <default>, b: <default>}` for depends_on (condition and required) and networks (null). */
+function asMapping(t: Tree, dependsOn: boolean): TreeMap {
+  if (t.kind === "map") return t;
+  const entries = new Map<string, Tree>();
+  if (t.kind === "seq") {
+    for (const item of t.items) {
+      const name = scalarText(item);
+      if (name === undefined) continue;
+      const value: Tree = dependsOn
+        ? mapping(
+            new Map<string, Tree>([
+              ["condition", scalar("service_started", item.at)],
+              ["required", scalar(true, item.at)],
+            ]),
+            item.at,
+            item.at,
+          )
+        : scalar(null, item.at, item.at);
+      entries.set(name, value);
+    }
+  }
+  return mapping(entries, t.at, t.keyAt);
+}
+
+function scalarText(t: Tree | undefined): string | undefined {
+  return t?.kind === "scalar" && t.value !== null ? String(t.value) : undefined;
+}
+
+function itemKey(t: Tree): string {
+  return t.kind === "scalar" ? String(t.value) : JSON.stringify(t);
+}
+
+type Indexer = (item: Tree) => string;
+
+const keyValue: Indexer = (item) => {
+  const text = itemKey(item);
+  const eq = text.indexOf("=");
+  return eq < 0 ? text : text.slice(0, eq);
+};
+
+const UNIQUE: readonly (readonly [string, Indexer])[] = [
+  ...[
+    "networks.*.labels",
+    "networks.*.ipam.options",
+    "services.*.annotations",
+    "services.*.build.args",
+    "services.*.build.additional_contexts",
+    "services.*.build.platforms",
+    "services.*.build.tags",
+    "services.*.build.labels",
+    "services.*.cap_add",
+    "services.*.cap_drop",
+    "services.*.deploy.labels",
+    "services.*.dns",
+    "services.*.dns_opt",
+    "services.*.dns_search",
+    "services.*.environment",
+    "services.*.labels",
+    "services.*.links",
+    "services.*.networks.*.aliases",
+    "services.*.networks.*.link_local_ips",
+    "services.*.profiles",
+    "services.*.sysctls",
+    "services.*.tmpfs",
+    "services.*.extra_hosts",
+  ].map((p) => [p, keyValue] as const),
+  ["services.*.devices", deviceTarget],
+  ["services.*.configs", mountTarget("")],
+  ["services.*.secrets", mountTarget("/run/secrets")],
+  ["services.*.env_file", envFilePath],
+  ["services.*.expose", itemKey],
+  ["services.*.ports", portIdentity],
+  ["services.*.volumes", volumeTarget],
+];
+
+/**
+ * Removes redefinitions from the lists compose keeps unique: a later entry
+ * with the same identity (environment name, volume target, port binding...)
+ * replaces the earlier one in its place. Compose applies this to every file,
+ * merged or not.
+ */
+export function enforceUnicity(tree: Tree, path: readonly string[] = []): Tree {
+  if (tree.kind === "map") {
+    const entries = new Map<string, Tree>();
+    for (const [k, v] of tree.entries) entries.set(k, enforceUnicity(v, [...path, k]));
+    return { ...tree, entries };
+  }
+  if (tree.kind === "seq") {
+    const rule = UNIQUE.find(([pattern]) => matches(path, pattern));
+    if (!rule) return tree;
+    const items: Tree[] = [];
+    const index = new Map<string, number>();
+    for (const item of tree.items) {
+      if (item.tag === "reset") continue;
+      const key = rule[1](item);
+      const at = index.get(key);
+      if (at === undefined) {
+        index.set(key, items.length);
+        items.push(item);
+      } else items[at] = item;
+    }
+    return { ...tree, items } satisfies TreeSeq;
+  }
+  return tree;
+}
+
+function deviceTarget(item: Tree): string {
+  if (item.kind === "map") return scalarText(item.entries.get("target")) ?? itemKey(item);
+  const parts = itemKey(item).split(":");
+  return parts.length === 1 ? parts[0]! : parts[1]!;
+}
+
+function mountTarget(prefix: string): Indexer {
+  return (item) => {
+    if (item.kind === "map") return scalarText(item.entries.get("target")) ?? `${prefix}/${scalarText(item.entries.get("source")) ?? ""}`;
+    return `${prefix}/${itemKey(item)}`;
+  };
+}
+
+function envFilePath(item: Tree): string {
+  return item.kind === "map" ? (scalarText(item.entries.get("path")) ?? itemKey(item)) : itemKey(item);
+}
+
+const VOLUME_MODES = /^(ro|rw|z|Z|shared|slave|private|rshared|rslave|rprivate|nocopy|cached|delegated|consistent)(,(ro|rw|z|Z|shared|slave|private|rshared|rslave|rprivate|nocopy|cached|delegated|consistent))*$/;
+
+function volumeTarget(item: Tree): string {
+  if (item.kind === "map") return scalarText(item.entries.get("target")) ?? itemKey(item);
+  const parts = itemKey(item).split(":");
+  if (parts.length === 1) return parts[0]!;
+  if (parts.length === 2 && parts[0]!.startsWith("/") && VOLUME_MODES.test(parts[1]!)) return parts[0]!;
+  return parts[1]!;
+}
+
+/** A port binding's identity: host IP, published port, container port and protocol, however it is spelled. */
+function portIdentity(item: Tree): string {
+  if (item.kind === "map") {
+    const get = (k: string) => scalarText(item.entries.get(k));
+    return `${get("host_ip") || "0.0.0.0"}:${get("published") ?? ""}:${get("target") ?? ""}/${(get("protocol") ?? "tcp").toLowerCase()}`;
+  }
+  let rest = itemKey(item).trim();
+  let protocol = "tcp";
+  const slash = rest.lastIndexOf("/");
+  if (slash >= 0) {
+    protocol = rest.slice(slash + 1).toLowerCase();
+    rest = rest.slice(0, slash);
+  }
+  let ip = "";
+  const bracket = /^\[([^\]]*)\]:(.*)$/.exec(rest);
+  if (bracket) {
+    ip = bracket[1]!;
+    rest = bracket[2]!;
+  }
+  const parts = rest.split(":");
+  const target = parts.pop() ?? "";
+  const published = parts.pop() ?? "";
+  if (parts.length > 0) ip = parts.join(":");
+  return `${ip || "0.0.0.0"}:${published}:${target}/${protocol}`;
+}

@@ -1,0 +1,91 @@
+import { posix } from "node:path";
+import type { DiagnosticBag, SourceLocation } from "../diagnostics.js";
+import { parseDotenv } from "./dotenv.js";
+import type { Environment } from "./interpolate.js";
+import { pointerOf, type LocationIndex } from "./location-index.js";
+import { asBoolean, isMapping, scalarText } from "./normalize/context.js";
+import type { RawMapping, RawValue } from "./parse-yaml.js";
+
+export interface EnvFileContext {
+  readonly projectDirectory: string;
+  /** The project's variables: what `${...}` and bare names in env files fall back to. */
+  readonly environment: Environment;
+  readonly readFile: (path: string) => string | undefined;
+  readonly display: (path: string) => string;
+  readonly diagnostics: DiagnosticBag;
+}
+
+/**
+ * Resolves each service's `env_file` into its `environment`, as docker
+ * compose does before anything else reads them: files in order, a later one
+ * winning; `${...}` in their values substituted from the files read so far
+ * and the project's variables; then `environment:` on top. A variable
+ * keeps the place it was written (file and line of the env file). A
+ * missing file is an error unless it is marked `required: false`.
+ */
+export function resolveEnvFiles(doc: RawMapping, services: Iterable<string>, locations: LocationIndex, ctx: EnvFileContext): RawMapping {
+  if (!isMapping(doc.services)) return doc;
+  const out: RawMapping = { ...doc.services };
+  for (const name of services) {
+    const service = out[name];
+    if (!isMapping(service) || service.env_file === undefined) continue;
+    const { env_file: envFile, ...rest } = service;
+    const base = ["services", name];
+    const environment: RawMapping = {};
+    const fromFiles = new Map<string, SourceLocation>();
+    const resolved = new Map<string, string>();
+    const lookup = (v: string) => resolved.get(v) ?? ctx.environment[v];
+    const entries = Array.isArray(envFile) ? envFile.map((e, i) => ({ e, path: [...base, "env_file", i] })) : envFile === null ? [] : [{ e: envFile, path: [...base, "env_file"] }];
+    for (const { e, path } of entries) {
+      const file = isMapping(e) ? scalarText(e.path) : scalarText(e);
+      if (!file) continue;
+      const required = isMapping(e) ? (asBoolean(e.required) ?? true) : true;
+      const full = posix.resolve(ctx.projectDirectory, file);
+      const text = ctx.readFile(full);
+      if (text === undefined) {
+        if (required) ctx.diagnostics.error("missing-input", `service "${name}": env_file ${ctx.display(full)} not found`, locations.value(pointerOf(path)));
+        continue;
+      }
+      const parsed = parseDotenv(text, lookup);
+      if (!parsed.ok) {
+        ctx.diagnostics.error("invalid-value", `service "${name}": ${parsed.message}`, { file: ctx.display(full), line: parsed.line, column: 1 });
+        continue;
+      }
+      for (const v of parsed.entries) {
+        const value = v.value ?? lookup(v.name);
+        if (value === undefined) continue;
+        resolved.set(v.name, value);
+        environment[v.name] = value;
+        fromFiles.set(v.name, { file: ctx.display(full), line: v.line, column: 1 });
+      }
+    }
+    // `environment:` wins over env_file; written as a list, it becomes a mapping here.
+    const explicit = service.environment;
+    if (Array.isArray(explicit)) {
+      explicit.forEach((item, i) => {
+        const text = scalarText(item);
+        if (text === undefined) return;
+        const eq = text.indexOf("=");
+        const key = eq < 0 ? text : text.slice(0, eq);
+        environment[key] = eq < 0 ? null : text.slice(eq + 1);
+        place(locations, [...base, "environment", key], locations.value(pointerOf([...base, "environment", i])));
+      });
+    } else if (isMapping(explicit)) {
+      for (const [key, value] of Object.entries(explicit)) environment[key] = value as RawValue;
+    }
+    const overridden = Array.isArray(explicit) ? explicitKeys(explicit) : new Set(Object.keys(isMapping(explicit) ? explicit : {}));
+    for (const [key, at] of fromFiles) if (!overridden.has(key)) place(locations, [...base, "environment", key], at);
+    out[name] = { ...rest, environment };
+  }
+  return { ...doc, services: out };
+}
+
+function explicitKeys(list: readonly RawValue[]): Set<string> {
+  return new Set(list.map((item) => (scalarText(item) ?? "").split("=")[0]!));
+}
+
+function place(locations: LocationIndex, path: (string | number)[], at: SourceLocation): void {
+  const pointer = pointerOf(path);
+  locations.setValue(pointer, at);
+  locations.setKey(pointer, at);
+}
