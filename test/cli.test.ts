@@ -8,7 +8,8 @@ import { describe, expect, it } from "vitest";
 const BIN = new URL("../bin/compose2units", import.meta.url).pathname;
 
 function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", env: { PATH: process.env.PATH, ...env } });
+  // Run through the shebang, as a user's shell does.
+  const r = spawnSync(BIN, args, { cwd, encoding: "utf8", env: { PATH: process.env.PATH, ...env } });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -74,6 +75,15 @@ describe("compose2units CLI", () => {
     expect(missing.status).toBe(2);
     expect(missing.stderr).toBe("compose2units: cannot read nope.yml\n");
     for (const r of [noOutput, unknown, missing]) expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("takes --env-file itself, not node (which would otherwise claim the flag)", () => {
+    const dir = project({ "docker-compose.yml": GOOD, "vars.env": "GREETING=from vars.env\n" });
+    const missing = cli(["docker-compose.yml", "--env-file", "nope.env", "-o", "out"], dir);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/^compose2units: /);
+    expect(cli(["docker-compose.yml", "--env-file", "vars.env", "-o", "out", "-p", "demo"], dir).status).toBe(0);
+    expect(readFileSync(join(dir, "out", "env", "web.env"), "utf8")).toBe("GREETING=from vars.env\n");
   });
 
   it("refuses to replace a folder it did not write", () => {

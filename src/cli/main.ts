@@ -1,9 +1,11 @@
 import { readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
-import { compile } from "../compile.js";
-import { formatDiagnostic, type Diagnostic } from "../diagnostics.js";
-import { parseDotenv } from "../frontend/dotenv.js";
+import { compile, type CompileOptions } from "../compile.js";
+import { projectToYaml } from "../config-yaml.js";
+import { DiagnosticBag, formatDiagnostic, type Diagnostic } from "../diagnostics.js";
+import { loadProject, projectName } from "../frontend/load-project.js";
+import type { SourceFile } from "../frontend/parse-yaml.js";
 import { writeOutputDir, OutputDirError } from "./write-output.js";
 
 /** Exit codes: 0 success, 1 the input has errors, 2 the command line is wrong, 70 a bug in compose2units. */
@@ -23,35 +25,60 @@ const processIo: Io = {
   cwd: process.cwd(),
 };
 
-interface CompileFlags {
-  output: string;
+/** The options that say which project to load; `compile` and `config` share them. */
+interface LoadFlags {
+  file: string[];
   projectName?: string;
   projectDirectory?: string;
-  envFile?: string;
+  envFile: string[];
   profile: string[];
 }
+
+interface CompileFlags extends LoadFlags {
+  output: string;
+}
+
+const EXAMPLES = `
+Examples:
+  compose2units docker-compose.yml -o out/
+  compose2units -f compose.yaml -f compose.prod.yaml -p shop --profile debug -o build/units
+  compose2units config -f compose.yaml -f compose.prod.yaml
+
+Without a file, compose2units finds one as docker compose does: COMPOSE_FILE,
+else compose.yaml, compose.yml, docker-compose.yml or docker-compose.yaml in
+the current folder or a folder above it, with its override file.
+
+Exit codes: 0 ok, 1 errors in the input, 2 usage errors.`;
 
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
   let exitCode: number = EXIT.ok;
   const program = new Command()
     .name("compose2units")
-    .description("Compile a docker-compose file into systemd units, a cloud-config and an image-cleanup script.")
+    .description("Compile docker-compose files into systemd units, a cloud-config and an image-cleanup script.")
     .version(readVersion(), "-V, --version")
-    .argument("<compose-file>", "the docker-compose.yml to compile")
-    .requiredOption("-o, --output <dir>", "folder to write the generated files to")
-    .option("-p, --project-name <name>", "project name (default: name: in the file, else the folder name)")
-    .option("--project-directory <dir>", "folder relative paths are resolved against (default: the compose file's folder)")
-    .option("--env-file <path>", "variables for ${...} substitution (default: .env in the project folder)")
-    .addOption(new Option("--profile <name>", "activate a profile (repeatable)").argParser(collect).default([]))
-    .addHelpText(
-      "after",
-      "\nExamples:\n  compose2units docker-compose.yml -o out/\n  compose2units prod.yml -p shop --profile debug -o build/units\n\nExit codes: 0 ok, 1 errors in the input, 2 usage errors.",
-    )
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .action((file: string, flags: CompileFlags) => {
-      exitCode = runCompile(file, flags, io);
-    });
+    .addHelpText("after", EXAMPLES);
+
+  loadOptions(
+    program
+      .command("compile", { isDefault: true })
+      .description("compile the project into a folder of units (the default command)")
+      .argument("[compose-file]", "the compose file to compile (same as -f)")
+      .requiredOption("-o, --output <dir>", "folder to write the generated files to"),
+  ).action((file: string | undefined, flags: CompileFlags) => {
+    exitCode = runCompile(file, flags, io);
+  });
+
+  loadOptions(
+    program
+      .command("config")
+      .description("print the project as compose2units loaded it, as YAML (like docker compose config)")
+      .argument("[services...]", "only these services and what they depend on"),
+  ).action((services: string[], flags: LoadFlags) => {
+    exitCode = runConfig(services, flags, io);
+  });
+
   try {
     await program.parseAsync([...argv], { from: "user" });
     return exitCode;
@@ -65,29 +92,57 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   }
 }
 
-function runCompile(file: string, flags: CompileFlags, io: Io): number {
-  const path = resolve(io.cwd, file);
-  const content = readText(path);
-  if (content === undefined) {
-    io.stderr(`compose2units: cannot read ${file}\n`);
-    return EXIT.usage;
+function loadOptions(command: Command): Command {
+  return command
+    .addOption(new Option("-f, --file <path>", "compose file; repeat to merge override files in order (default: as docker compose finds them)").argParser(collect).default([]))
+    .option("-p, --project-name <name>", "project name (default: COMPOSE_PROJECT_NAME, else name: in the file, else the folder name)")
+    .option("--project-directory <dir>", "folder relative paths are resolved against (default: the first compose file's folder)")
+    .addOption(new Option("--env-file <path>", "variables for ${...} instead of .env in the project folder (repeatable)").argParser(collect).default([]))
+    .addOption(new Option("--profile <name>", "activate a profile (repeatable; default: COMPOSE_PROFILES)").argParser(collect).default([]));
+}
+
+type Prepared = { ok: true; files: SourceFile[]; options: CompileOptions } | { ok: false; exitCode: number };
+
+/** Reads the named compose files and turns the flags into load options; usage errors end here. */
+function prepare(files: readonly string[], flags: LoadFlags, io: Io): Prepared {
+  const sources: SourceFile[] = [];
+  for (const file of files) {
+    const content = readText(resolve(io.cwd, file));
+    if (content === undefined) {
+      io.stderr(`compose2units: cannot read ${file}\n`);
+      return { ok: false, exitCode: EXIT.usage };
+    }
+    sources.push({ path: file, content });
   }
-  const projectDirectory = resolve(io.cwd, flags.projectDirectory ?? dirname(path));
-  const environment = loadEnvironment(flags.envFile ? resolve(io.cwd, flags.envFile) : resolve(projectDirectory, ".env"), flags.envFile !== undefined, io);
-  if (!environment.ok) {
-    report(environment.diagnostics, io);
-    return environment.usage ? EXIT.usage : EXIT.inputError;
+  if (flags.projectName !== undefined && (flags.projectName === "" || projectName(flags.projectName) !== flags.projectName)) {
+    io.stderr(`compose2units: invalid project name "${flags.projectName}": use lowercase letters, digits, "-" and "_", starting with a letter or digit\n`);
+    return { ok: false, exitCode: EXIT.usage };
   }
-  const result = compile(
-    { path: file, content },
-    {
-      projectDirectory,
-      environment: environment.values,
+  for (const envFile of flags.envFile) {
+    if (readText(resolve(io.cwd, envFile)) === undefined) {
+      io.stderr(`compose2units: cannot read env file ${envFile}\n`);
+      return { ok: false, exitCode: EXIT.usage };
+    }
+  }
+  return {
+    ok: true,
+    files: sources,
+    options: {
+      workingDirectory: io.cwd,
+      environment: io.env,
       readFile: readText,
       profiles: flags.profile,
+      ...(flags.envFile.length > 0 ? { envFiles: flags.envFile } : {}),
+      ...(flags.projectDirectory !== undefined ? { projectDirectory: resolve(io.cwd, flags.projectDirectory) } : {}),
       ...(flags.projectName !== undefined ? { projectName: flags.projectName } : {}),
     },
-  );
+  };
+}
+
+function runCompile(file: string | undefined, flags: CompileFlags, io: Io): number {
+  const prepared = prepare(file !== undefined ? [file, ...flags.file] : flags.file, flags, io);
+  if (!prepared.ok) return prepared.exitCode;
+  const result = compile(prepared.files, prepared.options);
   report(result.diagnostics, io);
   if (result.files.length === 0) return EXIT.inputError;
   try {
@@ -102,24 +157,15 @@ function runCompile(file: string, flags: CompileFlags, io: Io): number {
   return EXIT.ok;
 }
 
-type EnvironmentResult =
-  | { ok: true; values: Record<string, string | undefined> }
-  | { ok: false; usage: boolean; diagnostics: Diagnostic[] };
-
-/** The process environment over the .env file, as compose does. */
-function loadEnvironment(path: string, explicit: boolean, io: Io): EnvironmentResult {
-  const text = readText(path);
-  if (text === undefined) {
-    if (explicit) return { ok: false, usage: true, diagnostics: [{ severity: "error", code: "missing-input", message: `env file ${path} not found` }] };
-    return { ok: true, values: { ...io.env } };
-  }
-  const parsed = parseDotenv(text);
-  if (!parsed.ok) {
-    return { ok: false, usage: false, diagnostics: [{ severity: "error", code: "invalid-value", message: parsed.message, location: { file: path, line: parsed.line, column: 1 } }] };
-  }
-  const values: Record<string, string | undefined> = {};
-  for (const e of parsed.entries) if (e.value !== undefined) values[e.name] = e.value;
-  return { ok: true, values: { ...values, ...io.env } };
+function runConfig(services: readonly string[], flags: LoadFlags, io: Io): number {
+  const prepared = prepare(flags.file, flags, io);
+  if (!prepared.ok) return prepared.exitCode;
+  const diagnostics = new DiagnosticBag();
+  const project = loadProject(prepared.files, { ...prepared.options, ...(services.length > 0 ? { services } : {}) }, diagnostics);
+  report(diagnostics.sorted(), io);
+  if (!project || diagnostics.hasErrors) return EXIT.inputError;
+  io.stdout(projectToYaml(project));
+  return EXIT.ok;
 }
 
 function report(diagnostics: readonly Diagnostic[], io: Io): void {
