@@ -25,6 +25,14 @@ if (!npmOnly) {
     ["/usr/bin/shellcheck", "shellcheck"],
     // systemd-analyze verify checks that ExecStart's binary exists; Debian's docker.io puts it here.
     ["/usr/bin/docker", "docker.io"],
+    // The end-to-end tests (test/e2e) run the generated units for real: Debian's dockerd on the
+    // host, a systemd booted in systemd-nspawn from a debootstrapped rootfs, images built from
+    // busybox-static (no registry is reachable), and docker-compose 1.29 to compare against.
+    ["/usr/sbin/dockerd", "docker.io"],
+    ["/usr/bin/systemd-nspawn", "systemd-container"],
+    ["/usr/sbin/debootstrap", "debootstrap"],
+    ["/bin/busybox", "busybox-static"],
+    ["/usr/bin/docker-compose", "docker-compose"],
   ];
   const missing = [...new Set(tools.filter(([path]) => !existsSync(path)).map(([, pkg]) => pkg))];
   if (missing.length > 0) {

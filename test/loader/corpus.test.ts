@@ -1,0 +1,134 @@
+import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { describe, expect, it } from "vitest";
+import { isMap, isScalar, LineCounter, parseDocument } from "yaml";
+import { compile, formatDiagnostic, type CompileResult, type Diagnostic } from "../../src/index.js";
+
+/**
+ * The real-world corpus (../shared/corpus: awesome-compose, files written by
+ * others, most with `build:` contexts that are not there). Every file loads
+ * without an exception, and every service either becomes a
+ * `<project>-<service>.service` unit or has an error diagnostic with
+ * file:line:col that names it.
+ *
+ * compile() writes nothing when there is any error, so for a file with a
+ * rejected service the others are compiled again on their own, selected as
+ * `docker compose config SERVICE...` would select them.
+ */
+
+const CORPUS = new URL("../../../shared/corpus/", import.meta.url).pathname;
+const PRESENT = existsSync(CORPUS);
+const CI = process.env.CI === "true";
+
+function composeFiles(): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir).sort()) {
+      const full = join(dir, entry);
+      if (statSync(full).isDirectory()) walk(full);
+      else if (/^(docker-)?compose(\.[\w-]+)?\.ya?ml$/.test(entry)) out.push(full);
+    }
+  };
+  if (PRESENT) walk(CORPUS);
+  return out;
+}
+
+const readDisk = (path: string) => (existsSync(path) && statSync(path).isFile() ? readFileSync(path, "utf8") : undefined);
+
+function compileFile(path: string, services?: string[]): CompileResult {
+  return compile(
+    { path: relative(CORPUS, path), content: readFileSync(path, "utf8") },
+    { workingDirectory: CORPUS, environment: {}, readFile: readDisk, ...(services ? { services } : {}) },
+  );
+}
+
+/** Each service's name and the lines its definition spans, read independently of compose2units. */
+function serviceBlocks(text: string): { name: string; first: number; last: number }[] {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines });
+  const services = doc.get("services", true);
+  if (!isMap(services)) return [];
+  return services.items.flatMap((pair) => {
+    if (!isScalar(pair.key) || !pair.key.range) return [];
+    const end = (pair.value as { range?: [number, number, number] } | null)?.range?.[1] ?? pair.key.range[1];
+    return [{ name: String(pair.key.value), first: lines.linePos(pair.key.range[0]).line, last: lines.linePos(Math.max(end - 1, 0)).line }];
+  });
+}
+
+/** A located error that names the service, or sits inside its definition. */
+function namesService(d: Diagnostic, block: { name: string; first: number; last: number }, file: string): boolean {
+  if (d.severity !== "error" || !d.location) return false;
+  const named = d.message.includes(`"${block.name}"`) || d.message.includes(`services.${block.name}.`) || d.message.includes(`services.${block.name}:`);
+  const inside = d.location.file === file && d.location.line >= block.first && d.location.line <= block.last;
+  return named || inside;
+}
+
+interface FileOutcome {
+  readonly file: string;
+  readonly compiled: string[];
+  readonly rejected: { service: string; reason: string }[];
+}
+
+const outcomes: FileOutcome[] = [];
+
+describe.runIf(PRESENT)("the real-world corpus", () => {
+  const files = composeFiles();
+
+  it("has compose files", () => {
+    expect(files.length).toBeGreaterThan(0);
+  });
+
+  it.each(files.map((f) => [relative(CORPUS, f), f] as const))("%s: every service compiles or is rejected at a located, named diagnostic", (name, path) => {
+    const text = readFileSync(path, "utf8");
+    const blocks = serviceBlocks(text);
+    let result: CompileResult | undefined;
+    expect(() => (result = compileFile(path))).not.toThrow();
+    const r = result!;
+    expect(r.project, r.diagnostics.map(formatDiagnostic).join("\n")).toBeDefined();
+    const unit = (service: string) => `${r.project!.name}-${service}.service`;
+
+    const rejected = blocks.flatMap((b) => {
+      const why = r.diagnostics.find((d) => namesService(d, b, name));
+      return why ? [{ service: b.name, reason: why.message }] : [];
+    });
+    const rest = blocks.map((b) => b.name).filter((s) => !rejected.some((x) => x.service === s));
+    let compiled: string[];
+    if (r.files.length > 0) {
+      compiled = rest.filter((s) => r.files.some((f) => f.path === unit(s)));
+    } else {
+      // Every error belongs to some service, so the others compile on their own.
+      const unattributed = r.diagnostics.filter((d) => d.severity === "error" && !blocks.some((b) => namesService(d, b, name)));
+      expect(unattributed.map(formatDiagnostic)).toEqual([]);
+      const alone = rest.length > 0 ? compileFile(path, rest) : undefined;
+      if (alone) expect(alone.diagnostics.filter((d) => d.severity === "error").map(formatDiagnostic)).toEqual([]);
+      compiled = rest.filter((s) => alone?.files.some((f) => f.path === unit(s)));
+    }
+    expect([...compiled, ...rejected.map((x) => x.service)].sort(), "each service is either compiled or rejected").toEqual(blocks.map((b) => b.name).sort());
+    outcomes.push({ file: name, compiled, rejected });
+  });
+
+  it("sums up", () => {
+    const compiled = outcomes.reduce((n, o) => n + o.compiled.length, 0);
+    const rejected = outcomes.flatMap((o) => o.rejected);
+    const reasons = new Map<string, number>();
+    for (const r of rejected) {
+      const key = r.reason.replace(/"[^"]*"/g, '"…"').replace(/^service "…": /, "");
+      reasons.set(key, (reasons.get(key) ?? 0) + 1);
+    }
+    console.log(
+      [
+        `corpus: ${outcomes.length} files, ${compiled + rejected.length} services: ${compiled} compiled, ${rejected.length} rejected`,
+        ...[...reasons].sort((a, b) => b[1] - a[1]).map(([reason, n]) => `  ${n} × ${reason.slice(0, 140)}`),
+      ].join("\n"),
+    );
+    expect(outcomes.length).toBe(composeFiles().length);
+  });
+});
+
+describe.runIf(!PRESENT)("the real-world corpus", () => {
+  it("is not here", () => {
+    console.log(`skipped: the corpus folder ${CORPUS} is absent (it sits next to the repository in CI)`);
+    expect(CI, `the corpus must be present in CI at ${CORPUS}`).toBe(false);
+  });
+});
+
