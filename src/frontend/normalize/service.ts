@@ -1,4 +1,3 @@
-import { posix } from "node:path";
 import type {
   Dependency,
   EnvironmentVariable,
@@ -16,8 +15,7 @@ import type {
   StopPolicy,
   VolumesFrom,
 } from "../../model/project.js";
-import { parseDotenv } from "../dotenv.js";
-import { asBoolean, isMapping, keyValueEntries, scalarText, type Node } from "./context.js";
+import { asBoolean, keyValueEntries, scalarText, type Node } from "./context.js";
 import { normalizePorts } from "./ports.js";
 import { normalizeProvidedFiles } from "./provided-files.js";
 import { RUN_FLAG_RULES } from "./run-flags.js";
@@ -35,7 +33,6 @@ const STRUCTURED_KEYS = new Set([
 
 /** Why a compose key is refused, for keys that have no meaning for one container under systemd. */
 const REJECTED_KEYS: Readonly<Record<string, string>> = {
-  extends: "extends is not supported yet; copy the shared settings into the service",
   annotations: "annotations need docker 24 or newer (`docker run --annotation`), which the supported hosts lack",
   attach: "attach only affects `docker compose up` output; remove it",
   develop: "develop is for `docker compose watch` during development and has no meaning on a host",
@@ -93,7 +90,7 @@ export function normalizeService(node: Node, name: string, format: "v1" | "compo
     image,
     ...(command ? { command } : {}),
     ...(entrypoint ? { entrypoint } : {}),
-    environment: normalizeEnvironment(node, name),
+    environment: normalizeEnvironment(node),
     labels: normalizeLabels(node),
     ports: normalizePorts(node),
     expose: exposeList(node),
@@ -185,40 +182,17 @@ function commandWords(node: Node, key: "command" | "entrypoint"): Located<readon
   return { value: key === "entrypoint" && split.words.length === 0 ? [""] : split.words, at };
 }
 
-function normalizeEnvironment(node: Node, service: string): EnvironmentVariable[] {
-  const ctx = node.ctx;
+/**
+ * `environment:`, into which the loader has already folded every `env_file`
+ * (resolve-env-files.ts). A bare `NAME` takes its value from the
+ * environment compose2units runs in, and is left out when that has none.
+ */
+function normalizeEnvironment(node: Node): EnvironmentVariable[] {
   const byName = new Map<string, EnvironmentVariable>();
-  // env_file first: `environment:` wins over it, as in compose.
-  const envFiles = node.get("env_file");
-  const files = Array.isArray(envFiles) ? envFiles : envFiles === undefined || envFiles === null ? [] : [envFiles];
-  files.forEach((entry, i) => {
-    const at = Array.isArray(envFiles) ? node.at("env_file", i) : node.at("env_file");
-    const path = isMapping(entry) ? scalarText(entry.path) : scalarText(entry);
-    const required = isMapping(entry) ? (asBoolean(entry.required) ?? true) : true;
-    if (!path) return;
-    const full = posix.resolve(ctx.projectDirectory, path);
-    const text = ctx.readFile(full);
-    if (text === undefined) {
-      if (required) ctx.diagnostics.error("missing-input", `service "${service}": env_file ${full} not found`, at);
-      return;
-    }
-    const parsed = parseDotenv(text);
-    if (!parsed.ok) {
-      ctx.diagnostics.error("invalid-value", parsed.message, { file: full, line: parsed.line, column: 1 });
-      return;
-    }
-    for (const e of parsed.entries) {
-      const value = e.value ?? ctx.environment[e.name];
-      if (value !== undefined) byName.set(e.name, { name: e.name, value, at: { file: full, line: e.line, column: 1 } });
-    }
-  });
   for (const e of keyValueEntries(node, "environment")) {
-    const value = e.value ?? ctx.environment[e.name];
-    if (value === undefined) {
-      byName.delete(e.name);
-      continue;
-    }
-    byName.set(e.name, { name: e.name, value, at: node.at(...e.path) });
+    const value = e.value ?? node.ctx.environment[e.name];
+    if (value === undefined) byName.delete(e.name);
+    else byName.set(e.name, { name: e.name, value, at: node.at(...e.path) });
   }
   return [...byName.values()];
 }

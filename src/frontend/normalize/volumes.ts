@@ -49,6 +49,7 @@ function shortVolume(service: Node, text: string, i: number): Mount | undefined 
     service.error(`invalid volume "${text}": expected [SOURCE:]TARGET[:MODE]`, "volumes", i);
     return undefined;
   }
+  target = withoutTrailingSlash(target);
   const unknown = modes.filter((m) => !MODE_FLAGS.has(m));
   if (unknown.length > 0) {
     service.error(`invalid volume mode "${unknown.join(",")}" in "${text}"`, "volumes", i);
@@ -69,7 +70,7 @@ function longVolume(service: Node, i: number): Mount | undefined {
   const item = service.descend("volumes", i)!;
   const at = item.at();
   const type = scalarText(item.get("type")) ?? "volume";
-  const target = scalarText(item.get("target")) ?? "";
+  const target = withoutTrailingSlash(scalarText(item.get("target")) ?? "");
   const source = scalarText(item.get("source"));
   const readOnly = asBoolean(item.get("read_only")) ?? false;
   if (!target.startsWith("/")) {
@@ -122,9 +123,14 @@ function isHostPath(source: string): boolean {
 
 /** Relative host paths are relative to the project directory, as in compose. */
 function hostPath(service: Node, source: string): string {
-  if (source.startsWith("/")) return posix.normalize(source);
-  if (source === "~" || source.startsWith("~/")) return posix.join("/root", source.slice(1));
+  if (source.startsWith("/")) return withoutTrailingSlash(posix.normalize(source));
+  if (source === "~" || source.startsWith("~/")) return withoutTrailingSlash(posix.join("/root", source.slice(1)));
   return posix.resolve(service.ctx.projectDirectory, source);
+}
+
+/** Docker cleans mount paths: `/etc/app/` and `/etc/app` are the same mount. */
+function withoutTrailingSlash(path: string): string {
+  return path.length > 1 ? path.replace(/\/+$/, "") : path;
 }
 
 function splitOnce(text: string, sep: string): [string, string | undefined] {
