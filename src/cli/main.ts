@@ -1,12 +1,13 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { Command, CommanderError, Option } from "commander";
-import { compile, type CompileOptions } from "../compile.js";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { compile, type CompileOptions, type CompileResult } from "../compile.js";
+import type { OutputFile } from "../emit/output-file.js";
 import { projectToYaml } from "../config-yaml.js";
 import { DiagnosticBag, formatDiagnostic, type Diagnostic } from "../diagnostics.js";
 import { loadProject, projectName } from "../frontend/load-project.js";
 import type { SourceFile } from "../frontend/parse-yaml.js";
-import { writeOutputDir, OutputDirError } from "./write-output.js";
+import { checkOutputDir, writeOutputDir, OutputDirError } from "./write-output.js";
 
 /** Exit codes: 0 success, 1 the input has errors, 2 the command line is wrong, 70 a bug in compose2units. */
 export const EXIT = { ok: 0, inputError: 1, usage: 2, internal: 70 } as const;
@@ -36,6 +37,14 @@ interface LoadFlags {
 
 interface CompileFlags extends LoadFlags {
   output: string;
+  cloudConfigFlavor: "cloud-init" | "coreos";
+  installDocker?: string | true;
+  registryAuth?: string;
+  bundleUrl?: string;
+  bundleSha256?: string;
+  bundleDir?: string;
+  maxUserData?: number;
+  nocloud?: string;
 }
 
 const EXAMPLES = `
@@ -65,7 +74,15 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       .command("compile", { isDefault: true })
       .description("compile the project into a folder of units (the default command)")
       .argument("[compose-file]", "the compose file to compile (same as -f)")
-      .requiredOption("-o, --output <dir>", "folder to write the generated files to"),
+      .requiredOption("-o, --output <dir>", "folder to write the generated files to")
+      .addOption(new Option("--cloud-config-flavor <flavor>", "cloud-init (write_files + runcmd) or coreos (coreos: units:)").choices(["cloud-init", "coreos"]).default("cloud-init"))
+      .option("--install-docker [package]", "install Docker from this package and enable it (default package: docker.io)")
+      .option("--registry-auth <file>", "docker config.json with registry credentials, used by every pull")
+      .option("--bundle-url <url>", "tarball a provisioning unit downloads and unpacks before any service starts")
+      .option("--bundle-sha256 <hex>", "SHA-256 the bundle must have (required with --bundle-url)")
+      .option("--bundle-dir <dir>", "where the bundle is unpacked (default /var/lib/compose2units/<project>/bundle)")
+      .addOption(new Option("--max-user-data <bytes>", "user-data size limit; over it, files are gzip-compressed (default 16384)").argParser(wholeNumber))
+      .option("--nocloud <dir>", "also write user-data and meta-data for cloud-init's NoCloud datasource into this folder"),
   ).action((file: string | undefined, flags: CompileFlags) => {
     exitCode = runCompile(file, flags, io);
   });
@@ -142,11 +159,16 @@ function prepare(files: readonly string[], flags: LoadFlags, io: Io): Prepared {
 function runCompile(file: string | undefined, flags: CompileFlags, io: Io): number {
   const prepared = prepare(file !== undefined ? [file, ...flags.file] : flags.file, flags, io);
   if (!prepared.ok) return prepared.exitCode;
-  const result = compile(prepared.files, prepared.options);
+  const host = hostOptions(flags, io);
+  if (!host.ok) return EXIT.usage;
+  const result = compile(prepared.files, { ...prepared.options, ...host.options });
   report(result.diagnostics, io);
   if (result.files.length === 0) return EXIT.inputError;
   try {
-    writeOutputDir(resolve(io.cwd, flags.output), result.files);
+    const outputs: [string, readonly OutputFile[]][] = [[resolve(io.cwd, flags.output), result.files]];
+    if (flags.nocloud !== undefined) outputs.push([resolve(io.cwd, flags.nocloud), nocloudSeed(result)]);
+    for (const [dir] of outputs) checkOutputDir(dir);
+    for (const [dir, files] of outputs) writeOutputDir(dir, files);
   } catch (e) {
     if (e instanceof OutputDirError) {
       io.stderr(`compose2units: ${e.message}\n`);
@@ -155,6 +177,48 @@ function runCompile(file: string | undefined, flags: CompileFlags, io: Io): numb
     throw e;
   }
   return EXIT.ok;
+}
+
+/** The cloud-config and host flags as compile options; a flag that cannot be used is a usage error. */
+function hostOptions(flags: CompileFlags, io: Io): { ok: true; options: CompileOptions } | { ok: false } {
+  const fail = (message: string) => {
+    io.stderr(`compose2units: ${message}\n`);
+    return { ok: false } as const;
+  };
+  let registryAuth: string | undefined;
+  if (flags.registryAuth !== undefined) {
+    registryAuth = readText(resolve(io.cwd, flags.registryAuth));
+    if (registryAuth === undefined) return fail(`cannot read registry credentials ${flags.registryAuth}`);
+  }
+  if ((flags.bundleUrl === undefined) !== (flags.bundleSha256 === undefined)) return fail("--bundle-url and --bundle-sha256 go together");
+  if (flags.bundleDir !== undefined && flags.bundleUrl === undefined) return fail("--bundle-dir needs --bundle-url");
+  return {
+    ok: true,
+    options: {
+      cloudConfigFlavor: flags.cloudConfigFlavor,
+      ...(flags.installDocker !== undefined ? { installDocker: flags.installDocker === true ? "docker.io" : flags.installDocker } : {}),
+      ...(registryAuth !== undefined ? { registryAuth } : {}),
+      ...(flags.bundleUrl !== undefined
+        ? { bundle: { url: flags.bundleUrl, sha256: flags.bundleSha256!, ...(flags.bundleDir !== undefined ? { directory: flags.bundleDir } : {}) } }
+        : {}),
+      ...(flags.maxUserData !== undefined ? { maxUserData: flags.maxUserData } : {}),
+    },
+  };
+}
+
+/** A NoCloud seed (seed 000): the cloud-config as user-data, and meta-data naming the instance. */
+function nocloudSeed(result: CompileResult): OutputFile[] {
+  const userData = result.files.find((f) => f.path === "cloud-config.yaml")!;
+  const name = result.project?.name ?? "compose2units";
+  return [
+    { path: "meta-data", content: `instance-id: ${name}\nlocal-hostname: ${name}\n`, permissions: "0644" },
+    { path: "user-data", content: userData.content, permissions: "0600" },
+  ];
+}
+
+function wholeNumber(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError("expected a whole number of bytes");
+  return Number(value);
 }
 
 function runConfig(services: readonly string[], flags: LoadFlags, io: Io): number {

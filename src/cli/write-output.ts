@@ -14,6 +14,12 @@ export class OutputDirError extends Error {}
  * not write is refused rather than replaced.
  */
 export function writeOutputDir(dir: string, files: readonly OutputFile[]): void {
+  checkOutputDir(dir);
+  stage(dir, files);
+}
+
+/** Throws OutputDirError when `dir` may not be replaced; writes nothing. Check every folder before writing any. */
+export function checkOutputDir(dir: string): void {
   if (existsSync(dir)) {
     const entries = readdirSync(dir);
     if (entries.length > 0 && !entries.includes(MANIFEST)) {
@@ -23,6 +29,9 @@ export function writeOutputDir(dir: string, files: readonly OutputFile[]): void 
     const foreign = entries.filter((e) => e !== MANIFEST && !listed.has(e));
     if (foreign.length > 0) throw new OutputDirError(`refusing to replace ${dir}: it holds files compose2units did not write (${foreign.join(", ")})`);
   }
+}
+
+function stage(dir: string, files: readonly OutputFile[]): void {
   const parent = dirname(dir);
   mkdirSync(parent, { recursive: true });
   const staging = mkdtempSync(join(parent, `.${basename(dir)}.new-`));

@@ -79,7 +79,7 @@ function validBundle(bundle: NonNullable<HostOptions["bundle"]>, diagnostics: Di
   const problems = [
     !/^[0-9a-f]{64}$/i.test(bundle.sha256) && `bundle SHA-256 "${bundle.sha256}" must be 64 hex digits`,
     !/^(https?|s3):\/\/\S+$/.test(bundle.url) && `bundle URL "${bundle.url}" must be an http(s) URL`,
-    !bundle.directory.startsWith("/") && `bundle directory "${bundle.directory}" must be an absolute path`,
+    bundle.directory !== undefined && !bundle.directory.startsWith("/") && `bundle directory "${bundle.directory}" must be an absolute path`,
   ].filter((p): p is string => typeof p === "string");
   for (const p of problems) diagnostics.error("invalid-value", p);
   return problems.length === 0;

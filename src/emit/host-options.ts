@@ -16,6 +16,6 @@ export interface BundleOptions {
   readonly url: string;
   /** SHA-256 of the tarball, hex: a download that does not match fails the provisioning unit. */
   readonly sha256: string;
-  /** Where it is unpacked; `x-compose2units.image_archive` paths usually point inside it. */
-  readonly directory: string;
+  /** Where it is unpacked (default /var/lib/compose2units/<project>/bundle); image_archive paths usually point inside it. */
+  readonly directory?: string;
 }

@@ -62,3 +62,7 @@ export function provisionUnitName(project: Project): string {
 export function dockerConfigDir(project: Project): string {
   return `${projectConfigDir(project)}/docker`;
 }
+
+export function bundleDirectory(project: Project, bundle: { directory?: string }): string {
+  return bundle.directory ?? `/var/lib/compose2units/${project.name}/bundle`;
+}

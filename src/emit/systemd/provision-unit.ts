@@ -1,7 +1,7 @@
 import type { DiagnosticBag } from "../../diagnostics.js";
 import type { Project } from "../../model/project.js";
 import type { BundleOptions } from "../host-options.js";
-import { SHELL } from "../layout.js";
+import { SHELL, bundleDirectory } from "../layout.js";
 import { CommandLine } from "./command-line.js";
 import { renderUnit } from "./unit-file.js";
 
@@ -21,7 +21,7 @@ export function provisionUnit(project: Project, bundle: BundleOptions, header: r
     'mkdir -p "$2"',
     'tar -xzf "$tmp" -C "$2"',
   ].join("; ");
-  const text = new CommandLine(SHELL).add("-c", script, "provision", bundle.url, bundle.directory, bundle.sha256).render(diagnostics, "provisioning bundle");
+  const text = new CommandLine(SHELL).add("-c", script, "provision", bundle.url, bundleDirectory(project, bundle), bundle.sha256).render(diagnostics, "provisioning bundle");
   if (text === undefined) return undefined;
   return renderUnit(header, [
     {
