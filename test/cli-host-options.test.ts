@@ -53,6 +53,22 @@ describe("cloud-config and host flags", () => {
     expect(cloudInitSchema(join(dir, "out", "cloud-config.yaml")).status).toBe(0);
   });
 
+  it("--cloud-config-base merges host settings before the compose file's x-cloud-config and ours", () => {
+    const dir = project();
+    writeFileSync(join(dir, "base.yaml"), "timezone: UTC\npackages: [htop]\nruncmd:\n  - [echo, base]\n");
+    writeFileSync(join(dir, "compose.yaml"), "services:\n  web:\n    image: nginx:1.25\nx-cloud-config:\n  timezone: Europe/Paris\n  packages: [htop, curl]\n");
+    expect(cli(["compose.yaml", "-p", "site", "-o", "out", "--cloud-config-base", "base.yaml", "--install-docker"], dir).status).toBe(0);
+    const doc = parse(readFileSync(join(dir, "out", "cloud-config.yaml"), "utf8"));
+    expect(doc.timezone).toBe("Europe/Paris");
+    expect(doc.packages).toEqual(["htop", "curl", "docker.io"]);
+    expect(doc.runcmd[0]).toEqual(["echo", "base"]);
+    expect(doc.runcmd.at(-1)).toEqual(["systemctl", "start", "--no-block", "site.target", "site-image-cleanup.timer"]);
+    writeFileSync(join(dir, "bad.yaml"), "- just\n- a list\n");
+    const bad = cli(["compose.yaml", "-o", "out2", "--cloud-config-base", "bad.yaml"], dir);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/bad\.yaml must be a YAML mapping of cloud-config keys/);
+  });
+
   it("rejects unusable flags with exit 2 and writes nothing", () => {
     const dir = project();
     const cases = [

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { parseDocument } from "yaml";
 import { compile, type CompileOptions, type CompileResult } from "../compile.js";
 import type { OutputFile } from "../emit/output-file.js";
 import { projectToYaml } from "../config-yaml.js";
@@ -45,6 +46,7 @@ interface CompileFlags extends LoadFlags {
   bundleDir?: string;
   maxUserData?: number;
   nocloud?: string;
+  cloudConfigBase?: string;
 }
 
 const EXAMPLES = `
@@ -82,7 +84,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       .option("--bundle-sha256 <hex>", "SHA-256 the bundle must have (required with --bundle-url)")
       .option("--bundle-dir <dir>", "where the bundle is unpacked (default /var/lib/compose2units/<project>/bundle)")
       .addOption(new Option("--max-user-data <bytes>", "user-data size limit; over it, files are gzip-compressed (default 16384)").argParser(wholeNumber))
-      .option("--nocloud <dir>", "also write user-data and meta-data for cloud-init's NoCloud datasource into this folder"),
+      .option("--nocloud <dir>", "also write user-data and meta-data for cloud-init's NoCloud datasource into this folder")
+      .option("--cloud-config-base <file>", "YAML of host settings (users, packages, timezone...) to merge into the cloud-config"),
   ).action((file: string | undefined, flags: CompileFlags) => {
     exitCode = runCompile(file, flags, io);
   });
@@ -191,6 +194,17 @@ function hostOptions(flags: CompileFlags, io: Io): { ok: true; options: CompileO
     if (registryAuth === undefined) return fail(`cannot read registry credentials ${flags.registryAuth}`);
   }
   if ((flags.bundleUrl === undefined) !== (flags.bundleSha256 === undefined)) return fail("--bundle-url and --bundle-sha256 go together");
+  let cloudConfigBase: Record<string, unknown> | undefined;
+  if (flags.cloudConfigBase !== undefined) {
+    const text = readText(resolve(io.cwd, flags.cloudConfigBase));
+    if (text === undefined) return fail(`cannot read ${flags.cloudConfigBase}`);
+    const doc = parseDocument(text);
+    const value: unknown = doc.errors.length === 0 ? doc.toJS() : undefined;
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+      return fail(`${flags.cloudConfigBase} must be a YAML mapping of cloud-config keys${doc.errors[0] ? ` (${doc.errors[0].message.split("\n")[0]})` : ""}`);
+    }
+    cloudConfigBase = value as Record<string, unknown>;
+  }
   if (flags.bundleDir !== undefined && flags.bundleUrl === undefined) return fail("--bundle-dir needs --bundle-url");
   return {
     ok: true,
@@ -198,6 +212,7 @@ function hostOptions(flags: CompileFlags, io: Io): { ok: true; options: CompileO
       cloudConfigFlavor: flags.cloudConfigFlavor,
       ...(flags.installDocker !== undefined ? { installDocker: flags.installDocker === true ? "docker.io" : flags.installDocker } : {}),
       ...(registryAuth !== undefined ? { registryAuth } : {}),
+      ...(cloudConfigBase !== undefined ? { cloudConfigBase } : {}),
       ...(flags.bundleUrl !== undefined
         ? { bundle: { url: flags.bundleUrl, sha256: flags.bundleSha256!, ...(flags.bundleDir !== undefined ? { directory: flags.bundleDir } : {}) } }
         : {}),

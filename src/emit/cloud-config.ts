@@ -18,6 +18,12 @@ export interface CloudConfigOptions {
    * reads them (seed 002), other files in `write_files`.
    */
   readonly cloudConfigFlavor?: "cloud-init" | "coreos";
+  /**
+   * Host settings to merge into the document (packages, users with
+   * ssh_authorized_keys, timezone, ssh settings...), like a top-level
+   * `x-cloud-config` in the compose file, which is merged after these.
+   */
+  readonly cloudConfigBase?: { readonly [key: string]: unknown };
 }
 
 /**
@@ -32,10 +38,12 @@ export interface CloudConfigOptions {
 export function cloudConfig(project: Project, installed: readonly OutputFile[], header: readonly string[], options: CloudConfigOptions & HostOptions, diagnostics: DiagnosticBag): string {
   const limit = options.maxUserData ?? DEFAULT_MAX_USER_DATA;
   const renderFlavor = options.cloudConfigFlavor === "coreos" ? renderCoreos : renderCloudInit;
+  const bases = [options.cloudConfigBase, project.hostConfig?.value].filter((b): b is { readonly [key: string]: unknown } => b !== undefined);
   if (options.installDocker !== undefined && options.cloudConfigFlavor === "coreos") {
     diagnostics.warning("invalid-value", "CoreOS ships Docker: the install-docker option is ignored for the coreos flavour");
   }
-  const render = (p: Project, files: readonly OutputFile[], h: readonly string[], compress: boolean) => renderFlavor(p, files, h, compress, options.installDocker);
+  const render = (p: Project, files: readonly OutputFile[], h: readonly string[], compress: boolean) =>
+    toYaml(mergeHostSettings(bases, renderFlavor(p, files, compress, options.installDocker)), h);
   const plain = render(project, installed, header, false);
   const plainSize = Buffer.byteLength(plain);
   if (plainSize <= limit) return plain;
@@ -61,12 +69,35 @@ function writeFiles(files: readonly OutputFile[], compress: boolean) {
     .map((f) => ({ path: f.installPath!, owner: "root:root", permissions: f.permissions, ...(compress ? smaller(f.content) : { content: f.content }) }));
 }
 
+/**
+ * The user's host settings first, ours after: lists we also write
+ * (packages, write_files, runcmd, coreos.units) are joined, theirs first, so
+ * their packages and files are in place before the stack starts; every
+ * other key is theirs alone.
+ */
+function mergeHostSettings(bases: readonly { readonly [key: string]: unknown }[], ours: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const base of [...bases, ours]) {
+    for (const [key, value] of Object.entries(base)) {
+      const before = out[key];
+      if (Array.isArray(before) && Array.isArray(value)) out[key] = key === "packages" ? [...new Set([...before, ...value])] : [...before, ...value];
+      else if (key === "coreos" && isObject(before) && isObject(value)) out[key] = mergeHostSettings([before], value);
+      else out[key] = value;
+    }
+  }
+  return out;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
 function toYaml(document: object, header: readonly string[]): string {
   const body = stringify(document, { lineWidth: 0, blockQuote: "literal", defaultStringType: "PLAIN", indentSeq: true });
   return ["#cloud-config", ...header.map((h) => `# ${h}`), body].join("\n");
 }
 
-function renderCloudInit(project: Project, installed: readonly OutputFile[], header: readonly string[], compress: boolean, dockerPackage?: string): string {
+function renderCloudInit(project: Project, installed: readonly OutputFile[], compress: boolean, dockerPackage?: string): Record<string, unknown> {
   const units = project.services.map((s) => serviceUnitName(project, s.name));
   const timer = cleanupUnitName(project, "timer");
   const document = {
@@ -79,7 +110,7 @@ function renderCloudInit(project: Project, installed: readonly OutputFile[], hea
       ["systemctl", "start", "--no-block", targetUnitName(project), timer],
     ],
   };
-  return toYaml(document, header);
+  return document;
 }
 
 /**
@@ -87,7 +118,7 @@ function renderCloudInit(project: Project, installed: readonly OutputFile[], hea
  * section and runs `command` on the ones that start the stack; it reads
  * unit content as plain text only, so compression applies to write_files.
  */
-function renderCoreos(project: Project, installed: readonly OutputFile[], header: readonly string[], compress: boolean): string {
+function renderCoreos(project: Project, installed: readonly OutputFile[], compress: boolean): Record<string, unknown> {
   const isUnit = (f: OutputFile) => f.installPath?.startsWith(`${UNIT_DIR}/`) ?? false;
   const starts = new Set([targetUnitName(project), cleanupUnitName(project, "timer")]);
   const units = installed.filter(isUnit).map((f) => ({
@@ -96,5 +127,5 @@ function renderCoreos(project: Project, installed: readonly OutputFile[], header
     ...(starts.has(f.path) ? { command: "start" } : {}),
     content: f.content,
   }));
-  return toYaml({ write_files: writeFiles(installed.filter((f) => !isUnit(f)), compress), coreos: { units } }, header);
+  return { write_files: writeFiles(installed.filter((f) => !isUnit(f)), compress), coreos: { units } };
 }

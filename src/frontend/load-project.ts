@@ -157,12 +157,15 @@ export function loadProject(input: SourceFile | readonly SourceFile[], options: 
     if (!service || found.some((d) => d.severity === "error")) failed.add(serviceName);
   }
   const usedNetworks = new Set(services.flatMap((s) => s.networks.map((n) => n.network)));
+  const hostConfig = top.child("x-cloud-config");
+  if (doc["x-cloud-config"] !== undefined && !hostConfig) diagnostics.error("invalid-value", "x-cloud-config must be a mapping of cloud-config keys", flat.locations.value("/x-cloud-config"));
   const project: Project = {
     name,
     format,
     services,
     networks: normalizeNetworks(top, usedNetworks),
     volumes: normalizeVolumes(top),
+    ...(hostConfig ? { hostConfig: { value: hostConfig.value, at: hostConfig.at() } } : {}),
   };
   checkReferences(project, declared, selection.inactive, failed, diagnostics);
   return project;

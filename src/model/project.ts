@@ -14,6 +14,11 @@ export interface Project {
   readonly services: readonly Service[];
   readonly networks: readonly Network[];
   readonly volumes: readonly NamedVolume[];
+  /**
+   * Top-level `x-cloud-config`: host settings (packages, users, timezone,
+   * ssh...) merged into the generated cloud-config.
+   */
+  readonly hostConfig?: Located<{ readonly [key: string]: unknown }>;
 }
 
 export interface Service {
