@@ -151,6 +151,7 @@ const CREATE: Record<string, string[]> = {
     "--network", "quoting_back", "--network-alias", "web",
     "--health-cmd", `wget -q -O- "http://localhost:8080/\${HEALTH_PATH:-ok}?t=100%" | grep -q 'it''s up' || exit 1`,
     "--health-interval", "5s", "--health-timeout", "2s", "--health-retries", "2",
+    "--stop-timeout", "10",
     "--entrypoint", "/usr/local/bin/entry",
     "registry.example.com/web:1.0",
     "--percent=100%", "%n", "-leading",
@@ -165,12 +166,14 @@ const CREATE: Record<string, string[]> = {
     "--network", "quoting_default", "--network-alias", "worker",
     "--volume", "quoting_data:/var/lib/data",
     "--health-cmd", "/bin/check '--url=http://localhost/${P}' 'it'\\''s' %s",
+    "--stop-timeout", "10",
     "registry.example.com/worker:2",
     "sh", "-c", 'echo "$1" 100% \\;', "worker", "arg with space", '"quoted"',
   ],
   migrate: [
     D, "create", "--rm", "--name", "quoting-migrate-1", "--pull", "never",
     "--network", "quoting_default", "--network-alias", "migrate",
+    "--stop-timeout", "10",
     "--entrypoint", "",
     "registry.example.com/migrate:3",
     "/migrate", "--dry-run=false", "%i", "$1",
@@ -195,7 +198,10 @@ const EXPECTED: Record<string, ExecMap> = {
   "quoting-worker.service": {
     ExecStartPre: [
       [IGNORED_D, "rm", "--force", "quoting-worker-1"],
+      // Wants= + After= + this check: a failed dependency blocks the start, its restarts do not propagate.
+      ["/bin/systemctl", "is-active", "--quiet", "quoting-web.service"],
       ["/bin/sh", "-c", WAIT_UNTIL_HEALTHY, "wait-until-healthy", "quoting-web", "21"],
+      ["/bin/systemctl", "is-active", "--quiet", "quoting-migrate.service"],
       [D, "load", "--input", "/opt/images/100% $x/worker.tar"],
       ["-/bin/sh", "/usr/local/sbin/quoting-image-cleanup"],
       CREATE.worker!,

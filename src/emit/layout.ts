@@ -6,6 +6,7 @@ import type { Project } from "../model/project.js";
  */
 export const DOCKER = "/usr/bin/docker";
 export const SHELL = "/bin/sh";
+export const SYSTEMCTL = "/bin/systemctl";
 export const UNIT_DIR = "/etc/systemd/system";
 
 export function serviceUnitName(project: Project, service: string): string {

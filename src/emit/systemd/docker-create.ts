@@ -50,6 +50,8 @@ export function createCommand(ordered: OrderedProject, service: Service): Comman
   for (const l of service.links) cmd.addFrom(l.at, "--link", `${container(l.service)}:${l.alias}`);
   if (service.healthcheck) cmd.addFrom(service.healthcheck.at, ...healthcheckArgs(service.healthcheck));
   if (service.stop.signal) cmd.add("--stop-signal", service.stop.signal);
+  // Recorded on the container too, so a stop by anyone else (or dockerd's shutdown) waits as long.
+  cmd.add("--stop-timeout", String(service.stop.gracePeriodSeconds));
   for (const f of service.runFlags) cmd.addFrom(f.at, ...f.argv);
 
   const entrypoint = service.entrypoint?.value;

@@ -2,7 +2,7 @@ import type { DiagnosticBag } from "../../diagnostics.js";
 import type { OrderedProject } from "../../graph/dependency-graph.js";
 import type { Service } from "../../model/project.js";
 import type { HostOptions } from "../host-options.js";
-import { DOCKER, networkUnitName, provisionUnitName, serviceUnitName, targetUnitName, volumeUnitName } from "../layout.js";
+import { DOCKER, SYSTEMCTL, networkUnitName, provisionUnitName, serviceUnitName, targetUnitName, volumeUnitName } from "../layout.js";
 import { CommandLine } from "./command-line.js";
 import { connectCommands, createCommand } from "./docker-create.js";
 import { imageSteps } from "./image-steps.js";
@@ -52,10 +52,16 @@ export function serviceUnit(ordered: OrderedProject, service: Service, host: Hos
     const dependency = byName.get(d.service);
     if (!dependency) continue;
     const unit = serviceUnitName(project, d.service);
-    if (d.required) needs(unit);
-    else {
+    if (d.required && (d.restart || d.origin === "network_mode")) {
+      // Requires= also carries the dependency's restarts over to this unit: wanted for
+      // `restart: true`, and needed when this container lives in the other one's namespaces.
+      needs(unit);
+    } else {
       wants.push(unit);
       after.push(unit);
+      // Without Requires=, a dependency that failed to start must still stop this one from
+      // starting against nothing; the check does not tie this unit to the dependency's restarts.
+      if (d.required) line("ExecStartPre", new CommandLine(SYSTEMCTL).add("is-active", "--quiet", unit));
     }
     if (d.condition === "service_healthy") {
       line("ExecStartPre", waitUntilHealthy(dependency));
