@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { EnvironmentUnavailable, HOST_TOOLS } from "./availability.js";
-import { childrenOf, isAlive, processesNamed, readProcFile, run, stopProcess, waitFor, type Finished, type RunOptions } from "./proc.js";
+import { childrenOf, GiveUp, isAlive, processesNamed, readProcFile, run, stopProcess, waitFor, type Finished, type RunOptions } from "./proc.js";
 
 /** A Docker engine the tests talk to over its unix socket. */
 export interface DockerEngine {
@@ -21,10 +21,18 @@ export interface DockerEngine {
 const DEFAULT_SOCKET = "/var/run/docker.sock";
 
 /**
- * Starts Debian's dockerd with its state in `dir` (data root, exec root,
- * socket, pidfile, log), so nothing of the host's /var/lib/docker is touched.
- * A dockerd that is already running is used instead: a second one would
- * fight the first over docker0 and iptables.
+ * The engine's images, volumes and networks live in a data root of their
+ * own, kept between runs: the host's /var/lib/docker is never touched, image
+ * builds hit the cache, and the networks of an interrupted run are still
+ * known to the next dockerd, which removes them (a fresh data root would
+ * leave their bridges on the host until the address pools run out).
+ */
+const DATA_ROOT = process.env.COMPOSE2UNITS_E2E_DATA_ROOT ?? "/var/lib/compose2units-e2e/docker";
+
+/**
+ * Starts Debian's dockerd with its run-time state (exec root, socket,
+ * pidfile, log) in `dir`. A dockerd that is already running is used
+ * instead: a second one would fight the first over docker0 and iptables.
  */
 export async function startDockerd(dir: string): Promise<DockerEngine> {
   const running = processesNamed("dockerd");
@@ -36,7 +44,7 @@ export async function startDockerd(dir: string): Promise<DockerEngine> {
   const logFd = openSync(log, "a");
   const args = [
     "--storage-driver=overlay2",
-    `--data-root=${join(dir, "data")}`,
+    `--data-root=${DATA_ROOT}`,
     `--exec-root=${join(dir, "exec")}`,
     `--pidfile=${join(dir, "dockerd.pid")}`,
     `--host=unix://${socket}`,
@@ -49,13 +57,12 @@ export async function startDockerd(dir: string): Promise<DockerEngine> {
   const engine = makeEngine(socket, true, pid);
   try {
     await waitFor("dockerd to answer", 30_000, async () => {
-      if (!isAlive(pid)) throw new EnvironmentUnavailable(`dockerd exited at start:\n${tail(log)}`);
+      if (!isAlive(pid)) throw new GiveUp("dockerd exited at start");
       return (await engine.docker(["version"], { timeoutMs: 5_000 })).status === 0 ? true : undefined;
     });
   } catch (e) {
     await engine.stop();
-    if (e instanceof EnvironmentUnavailable) throw e;
-    throw new EnvironmentUnavailable(`dockerd did not answer within 30 s:\n${tail(log)}`);
+    throw new EnvironmentUnavailable(`${(e as Error).message}; its log ends:\n${tail(log)}`);
   }
   // dockerd runs its own containerd; remember it, so a dockerd that has to be killed does not leave it behind.
   const helpers = childrenOf(pid);
@@ -99,12 +106,21 @@ function makeEngine(socket: string, owned: boolean, pid: number): DockerEngine {
     },
     stop: async () => {
       if (!owned) return;
-      // On its own engine every container is the harness's: remove them first, so dockerd stops at once.
-      const ids = (await docker(["ps", "-aq"], { timeoutMs: 10_000 })).stdout.split("\n").filter(Boolean);
-      if (ids.length > 0) await docker(["rm", "--force", ...ids], { timeoutMs: 30_000 });
+      await clearEngine(docker);
       await stopProcess(pid, "SIGTERM", 20_000);
     },
   };
+}
+
+/**
+ * On its own engine everything is the harness's: every container goes
+ * (so dockerd stops at once) and every network (so its bridge leaves the
+ * host: dockerd keeps bridges up after it exits). Images and volumes stay.
+ */
+export async function clearEngine(docker: DockerEngine["docker"]): Promise<void> {
+  const ids = (await docker(["ps", "-aq"], { timeoutMs: 10_000 })).stdout.split("\n").filter(Boolean);
+  if (ids.length > 0) await docker(["rm", "--force", ...ids], { timeoutMs: 60_000 });
+  await docker(["network", "prune", "--force"], { timeoutMs: 30_000 });
 }
 
 function tail(file: string): string {

@@ -66,10 +66,14 @@ function decode(f: WriteFile): Buffer {
   }
 }
 
-/** cloud-init's final stage: each runcmd entry in order, stopping at the first failure as its script does not. */
+/**
+ * cloud-init's final stage: each runcmd entry in order, inside the machine.
+ * cloud-init writes them into a shell script (a list entry becomes one
+ * quoted command line) and carries on past a failing one; here a failing
+ * entry fails the test at once, with its output.
+ */
 export async function runRuncmd(machine: Machine, config: CloudConfig): Promise<void> {
   for (const entry of config.runcmd) {
-    // cloud-init writes runcmd into a shell script; a list entry becomes one quoted command line.
     const argv = typeof entry === "string" ? ["/bin/sh", "-c", entry] : entry;
     await machine.mustExec(argv);
   }

@@ -1,47 +1,25 @@
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+import { spawn } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { isAlive, sleep } from "./proc.js";
 
-const LOCK = join(tmpdir(), "compose2units-e2e.lock");
+const LOCK = join(tmpdir(), "compose2units-e2e.flock");
 
 /**
  * One end-to-end environment at a time on a machine: vitest runs test files
- * in parallel, and two harnesses would each want the one dockerd and the
- * same ports. The lock file holds the owner's PID; a dead owner's lock is taken over.
+ * in parallel, two `npm test` may run at once, and each harness wants the
+ * one dockerd and the machine's ports. The lock is the kernel's (flock(1)
+ * holds it for a `cat` that reads our pipe), so it is released even when
+ * this process dies without cleaning up: the pipe closes, cat exits.
  */
-export async function acquireLock(timeoutMs: number): Promise<() => void> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const fd = openSync(LOCK, "wx");
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      return () => {
-        if (owner() === process.pid) unlinkSync(LOCK);
-      };
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-    }
-    const pid = owner();
-    if (pid === undefined || !isAlive(pid)) {
-      try {
-        unlinkSync(LOCK);
-      } catch {
-        // Another waiter took it over first.
-      }
-      continue;
-    }
-    if (Date.now() > end) throw new Error(`another end-to-end run (pid ${pid}) held ${LOCK} for ${timeoutMs} ms`);
-    await sleep(500);
-  }
-}
-
-function owner(): number | undefined {
-  try {
-    const pid = Number.parseInt(readFileSync(LOCK, "utf8"), 10);
-    return Number.isInteger(pid) ? pid : undefined;
-  } catch {
-    return undefined;
-  }
+export function acquireLock(timeoutMs: number): Promise<() => void> {
+  return new Promise((resolve, reject) => {
+    const seconds = String(Math.ceil(timeoutMs / 1000));
+    const holder = spawn("flock", ["--exclusive", "--timeout", seconds, LOCK, "sh", "-c", "echo locked; exec cat >/dev/null"], { stdio: ["pipe", "pipe", "pipe"] });
+    let stderr = "";
+    holder.stderr.on("data", (b: Buffer) => (stderr += b.toString()));
+    holder.stdin.on("error", () => undefined);
+    holder.stdout.once("data", () => resolve(() => holder.stdin.end()));
+    holder.once("error", reject);
+    holder.once("exit", (code) => reject(new Error(`another end-to-end run held ${LOCK} for ${seconds} s (flock exited ${code}) ${stderr}`.trim())));
+  });
 }

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { closeSync, openSync, readFileSync } from "node:fs";
 import { EnvironmentUnavailable, HOST_TOOLS } from "./availability.js";
-import { childrenOf, isAlive, readProcFile, run, stopProcess, waitFor, type Finished, type RunOptions } from "./proc.js";
+import { childrenOf, GiveUp, isAlive, readProcFile, run, stopProcess, waitFor, type Finished, type RunOptions } from "./proc.js";
 
 export interface BootOptions {
   /** The directory to boot (the overlay over the cached rootfs). */
@@ -39,31 +39,44 @@ export class Machine {
     let leader: number;
     try {
       leader = await waitFor("the machine's systemd to start", 20_000, () => {
-        if (!isAlive(pid)) throw new EnvironmentUnavailable(`systemd-nspawn exited at start:\n${tail(options.log)}`);
+        if (!isAlive(pid)) throw new GiveUp("systemd-nspawn exited at start");
         return childrenOf(pid).find((c) => readProcFile(c, "comm")?.trim() === "systemd");
       });
     } catch (e) {
       await stopProcess(pid, "SIGKILL", 5_000);
-      if (e instanceof EnvironmentUnavailable) throw e;
-      throw new EnvironmentUnavailable(`systemd-nspawn did not boot a systemd within 20 s:\n${tail(options.log)}`);
+      throw new EnvironmentUnavailable(`${(e as Error).message}; its output ends:\n${tail(options.log)}`);
     }
     const machine = new Machine(options, pid, leader);
-    // "running" or "degraded" both mean boot finished; what failed is listed for the diagnosis.
-    const state = await machine.exec(["systemctl", "is-system-running", "--wait"], { timeoutMs: 60_000 });
-    const status = state.stdout.trim();
-    if (status !== "running" && status !== "degraded") {
+    try {
+      await machine.waitUntilBooted();
+    } catch (e) {
       await machine.kill();
-      throw new Error(`the machine did not finish booting (state ${status || state.stderr.trim()}):\n${tail(options.log)}`);
-    }
-    if (status === "degraded") {
-      const failed = await machine.exec(["systemctl", "--failed", "--no-legend", "--plain"]);
-      console.warn(`end-to-end: the machine booted degraded; failed units:\n${failed.stdout}`);
+      throw e;
     }
     return machine;
   }
 
+  private async waitUntilBooted(): Promise<void> {
+    // systemctl cannot connect until systemd has set up its private socket, a moment after it starts.
+    await waitFor("the machine's systemd to answer systemctl", 20_000, async () => {
+      const r = await this.exec(["systemctl", "is-system-running"], { timeoutMs: 10_000 });
+      const state = r.stdout.trim();
+      return state !== "" && state !== "offline" && !r.stderr.includes("Failed to connect") ? true : undefined;
+    }, 100);
+    // "running" or "degraded" both mean boot finished; what failed is listed for the diagnosis.
+    const state = await this.exec(["systemctl", "is-system-running", "--wait"], { timeoutMs: 60_000 });
+    const status = state.stdout.trim();
+    if (status !== "running" && status !== "degraded") {
+      throw new Error(`the machine did not finish booting (state ${status || state.stderr.trim()}):\n${tail(this.options.log)}`);
+    }
+    if (status === "degraded") {
+      const failed = await this.exec(["systemctl", "--failed", "--no-legend", "--plain"]);
+      console.warn(`end-to-end: the machine booted degraded; failed units:\n${failed.stdout}`);
+    }
+  }
+
   get running(): boolean {
-    return isAlive(this.nspawnPid);
+    return isAlive(this.nspawnPid) || isAlive(this.leaderPid);
   }
 
   /** A command inside the machine, in all its namespaces (what `machinectl shell` would do). */
@@ -103,8 +116,13 @@ export class Machine {
     await waitFor("the machine to power off", timeoutMs, () => (this.running ? undefined : true));
   }
 
-  /** Pulls the plug: for teardown after a failure, when a clean power-off may not come. */
+  /**
+   * Pulls the plug: the machine's PID 1 first (the kernel then kills every
+   * process in its PID namespace at once), then nspawn. Both must be gone
+   * before the next boot, or the old systemd still runs beside the new one.
+   */
   async kill(): Promise<void> {
+    await stopProcess(this.leaderPid, "SIGKILL", 10_000);
     await stopProcess(this.nspawnPid, "SIGKILL", 10_000);
   }
 }

@@ -24,11 +24,12 @@ export interface RunOptions {
  */
 export function run(cmd: string, args: readonly string[], options: RunOptions = {}): Promise<Finished> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, [...args], { cwd: options.cwd, env: options.env ?? process.env, stdio: ["pipe", "pipe", "pipe"] });
+    const stdin = options.input === undefined ? "ignore" : "pipe";
+    const child = spawn(cmd, [...args], { cwd: options.cwd, env: options.env ?? process.env, stdio: [stdin, "pipe", "pipe"] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout.on("data", (b: Buffer) => out.push(b));
-    child.stderr.on("data", (b: Buffer) => err.push(b));
+    child.stdout!.on("data", (b: Buffer) => out.push(b));
+    child.stderr!.on("data", (b: Buffer) => err.push(b));
     const timeoutMs = options.timeoutMs ?? 60_000;
     const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
     child.on("error", (e) => {
@@ -41,7 +42,11 @@ export function run(cmd: string, args: readonly string[], options: RunOptions = 
       const stderr = Buffer.concat(err).toString("utf8") + (signal === "SIGKILL" ? `\n(killed after ${timeoutMs} ms)` : "");
       resolve({ status, signal, stdout: stdoutBytes.toString("utf8"), stdoutBytes, stderr });
     });
-    child.stdin.end(options.input ?? "");
+    if (child.stdin) {
+      // A command that exits without reading its input must not fail the test with EPIPE.
+      child.stdin.on("error", () => undefined);
+      child.stdin.end(options.input);
+    }
   });
 }
 
@@ -51,6 +56,9 @@ export async function must(cmd: string, args: readonly string[], options: RunOpt
   if (r.status !== 0) throw new Error(`${[cmd, ...args].join(" ")} exited ${r.status ?? r.signal}:\n${r.stdout}${r.stderr}`.trimEnd());
   return r;
 }
+
+/** Thrown by a waitFor probe when waiting longer cannot help (a unit has failed for good). */
+export class GiveUp extends Error {}
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -68,6 +76,7 @@ export async function waitFor<T>(what: string, timeoutMs: number, probe: () => P
       if (value !== undefined) return value;
       last = undefined;
     } catch (e) {
+      if (e instanceof GiveUp) throw e;
       last = e;
     }
     if (Date.now() >= end) {

@@ -4,7 +4,7 @@ import type { DockerEngine } from "./dockerd.js";
 import type { Environment } from "./environment.js";
 import { readCloudConfig, runRuncmd, writeFilesInto } from "./install.js";
 import type { Machine } from "./nspawn.js";
-import { waitFor } from "./proc.js";
+import { GiveUp, waitFor } from "./proc.js";
 
 export interface CompiledStack {
   readonly project: string;
@@ -37,10 +37,11 @@ export function compileStack(project: string, compose: string, environment: Reco
  */
 export async function deploy(env: Environment, stack: CompiledStack): Promise<void> {
   const config = readCloudConfig(stack.files);
-  const expected = stack.files.filter((f) => f.installPath !== undefined).map((f) => `${f.installPath} ${f.permissions} ${f.content.length}`);
-  const written = config.writeFiles.map((f) => `${f.path} ${f.permissions} ${(f.content ?? "").length}`);
-  if (JSON.stringify([...expected].sort()) !== JSON.stringify([...written].sort())) {
-    throw new Error(`the cloud-config's write_files differ from the generated files:\n${expected.join("\n")}\nvs\n${written.join("\n")}`);
+  const byPath = (entries: { path: string; permissions: string; content: string }[]) => Object.fromEntries(entries.map((e) => [e.path, `${e.permissions}\n${e.content}`]));
+  const generated = byPath(stack.files.filter((f) => f.installPath !== undefined).map((f) => ({ path: f.installPath!, permissions: f.permissions, content: f.content })));
+  const written = byPath(config.writeFiles.map((f) => ({ path: f.path, permissions: f.permissions ?? "0644", content: f.content ?? "" })));
+  if (JSON.stringify(generated, Object.keys(generated).sort()) !== JSON.stringify(written, Object.keys(written).sort())) {
+    throw new Error(`the cloud-config's write_files differ from the generated files: ${Object.keys(generated).sort().join(", ")} vs ${Object.keys(written).sort().join(", ")}`);
   }
   writeFilesInto(env.root, config);
   await runRuncmd(env.machine, config);
@@ -52,6 +53,10 @@ export async function waitForServices(machine: Machine, engine: DockerEngine, st
     for (const name of names) {
       const s = stack.services.get(name)!;
       const state = await machine.show(s.unit, "ActiveState", "SubState");
+      // "failed/failed" is final; a unit about to be restarted is "activating/auto-restart".
+      if (state.ActiveState === "failed" && state.SubState === "failed") {
+        throw new GiveUp(`${s.unit} failed:\n${(await machine.journal(s.unit)).split("\n").slice(-15).join("\n")}`);
+      }
       if (state.ActiveState !== "active") throw new Error(`${s.unit} is ${state.ActiveState}/${state.SubState}`);
       if ((await containerState(engine, s.container)) !== "running") throw new Error(`${s.container} is not running`);
     }
@@ -89,4 +94,30 @@ export async function httpGet(url: string, timeoutMs = 5_000): Promise<{ status:
   } catch {
     return undefined;
   }
+}
+
+export interface DockerEvent {
+  readonly time: bigint;
+  readonly action: string;
+  readonly container: string;
+  readonly exitCode?: string;
+}
+
+/** The engine's container events since `since` (unix seconds), oldest first. */
+export async function events(engine: DockerEngine, since: number): Promise<DockerEvent[]> {
+  // --until now: the log so far, at once (an --until in the future would wait for it).
+  const until = (Date.now() / 1000).toFixed(3);
+  const out = await engine.must(["events", "--since", String(since), "--until", until, "--filter", "type=container", "--format", "{{json .}}"], { timeoutMs: 20_000 });
+  return out
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l))
+    .map((e) => ({ time: BigInt(e.timeNano), action: e.Action ?? e.status, container: e.Actor?.Attributes?.name ?? "", exitCode: e.Actor?.Attributes?.exitCode }));
+}
+
+/** The first event of `action` for `container`; an error listing the log when there is none. */
+export function first(list: readonly DockerEvent[], container: string, action: string): DockerEvent {
+  const found = list.find((e) => e.container === container && e.action === action);
+  if (!found) throw new Error(`no "${action}" event for ${container} in:\n${list.map((e) => `${e.container} ${e.action}`).join("\n")}`);
+  return found;
 }
