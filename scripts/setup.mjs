@@ -31,7 +31,8 @@ if (!npmOnly) {
     ["/usr/sbin/dockerd", "docker.io"],
     ["/usr/bin/systemd-nspawn", "systemd-container"],
     ["/usr/sbin/debootstrap", "debootstrap"],
-    ["/bin/busybox", "busybox-static"],
+    // Debian's dynamic busybox also installs /bin/busybox: look for the static package itself.
+    ["/var/lib/dpkg/info/busybox-static.list", "busybox-static"],
     ["/usr/bin/docker-compose", "docker-compose"],
   ];
   const missing = [...new Set(tools.filter(([path]) => !existsSync(path)).map(([, pkg]) => pkg))];
