@@ -52,9 +52,12 @@ export function serviceUnit(ordered: OrderedProject, service: Service, host: Hos
     const dependency = byName.get(d.service);
     if (!dependency) continue;
     const unit = serviceUnitName(project, d.service);
-    if (d.required && (d.restart || d.origin === "network_mode")) {
+    // A legacy link on Docker's default bridge is bound to one container: a replaced container
+    // leaves it dangling. On a user network, links are DNS aliases and follow the new container.
+    const legacyLink = d.origin === "links" && service.networks.length === 0;
+    if (d.required && (d.restart || d.origin === "network_mode" || legacyLink)) {
       // Requires= also carries the dependency's restarts over to this unit: wanted for
-      // `restart: true`, and needed when this container lives in the other one's namespaces.
+      // `restart: true`, needed for shared namespaces and legacy links.
       needs(unit);
     } else {
       wants.push(unit);
