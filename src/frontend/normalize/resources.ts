@@ -17,9 +17,7 @@ export function normalizeNetworks(top: Node, used: ReadonlySet<string>): Network
     const external = externalName(spec);
     const name = scalarText(spec.get("name"));
     if (external !== undefined) {
-      for (const k of Object.keys(spec.value)) {
-        if (k !== "external" && k !== "name" && !k.startsWith("x-")) spec.error(`network "${key}" is external; "${k}" cannot be set`, k);
-      }
+      rejectSettingsOfExternal(spec, "network", key);
       out.push({ key, dockerName: external || name || key, external: true, createArgs: [], at });
       continue;
     }
@@ -70,9 +68,7 @@ export function normalizeVolumes(top: Node): NamedVolume[] {
       const name = scalarText(spec.get("name"));
       const external = externalName(spec);
       if (external !== undefined) {
-        for (const k of Object.keys(spec.value)) {
-          if (k !== "external" && k !== "name" && !k.startsWith("x-")) spec.error(`volume "${key}" is external; "${k}" cannot be set`, k);
-        }
+        rejectSettingsOfExternal(spec, "volume", key);
         return { key, dockerName: external || name || key, external: true, createArgs: [], at };
       }
       const args: string[] = [];
@@ -82,6 +78,13 @@ export function normalizeVolumes(top: Node): NamedVolume[] {
       for (const e of keyValueEntries(spec, "labels")) args.push("--label", `${e.name}=${e.value ?? ""}`);
       return { key, dockerName: name ?? `${top.ctx.projectName}_${key}`, external: false, createArgs: args, at };
     });
+}
+
+/** An external network or volume is docker's already: only its name may be given. */
+function rejectSettingsOfExternal(spec: Node, kind: "network" | "volume", key: string): void {
+  for (const k of Object.keys(spec.value)) {
+    if (k !== "external" && k !== "name" && !k.startsWith("x-")) spec.error(`${kind} "${key}" is external; "${k}" cannot be set`, k);
+  }
 }
 
 /** `external: true` → "" (use the key or name); legacy `external: {name: x}` → "x"; not external → undefined. */

@@ -249,25 +249,22 @@ function dedupeDependencies(deps: Dependency[]): Dependency[] {
   return [...out.values()];
 }
 
-function normalizeLinks(node: Node): Link[] {
-  const raw = node.get("links");
+/** `links` and `external_links` entries: `NAME` or `NAME:ALIAS`, the alias defaulting to the name. */
+function linkEntries(node: Node, key: "links" | "external_links"): { name: string; alias: string; at: Link["at"] }[] {
+  const raw = node.get(key);
   if (!Array.isArray(raw)) return [];
   return raw.flatMap((v, i) => {
-    const text = scalarText(v) ?? "";
-    const [service, alias] = text.split(":");
-    if (!service) return [];
-    return [{ service, alias: alias || service, at: node.at("links", i) }];
+    const [name, alias] = (scalarText(v) ?? "").split(":");
+    return name ? [{ name, alias: alias || name, at: node.at(key, i) }] : [];
   });
 }
 
+function normalizeLinks(node: Node): Link[] {
+  return linkEntries(node, "links").map((l) => ({ service: l.name, alias: l.alias, at: l.at }));
+}
+
 function externalLinks(node: Node): RunFlag[] {
-  const raw = node.get("external_links");
-  if (!Array.isArray(raw)) return [];
-  return raw.flatMap((v, i) => {
-    const text = scalarText(v) ?? "";
-    const [container, alias] = text.split(":");
-    return container ? [{ argv: ["--link", `${container}:${alias || container}`], at: node.at("external_links", i) }] : [];
-  });
+  return linkEntries(node, "external_links").map((l) => ({ argv: ["--link", `${l.name}:${l.alias}`], at: l.at }));
 }
 
 function normalizeVolumesFrom(node: Node): VolumesFrom[] {
