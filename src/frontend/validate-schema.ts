@@ -1,28 +1,17 @@
-import { createRequire } from "node:module";
-import { Ajv2020 } from "ajv/dist/2020.js";
-import type { ErrorObject, ValidateFunction } from "ajv";
+import type { ErrorObject } from "ajv";
+// Generated from schemas/compose-spec.schema.json by `npm run build` (scripts/generate-validator.mjs):
+// compiling the schema at run time took most of a cold CLI start. Two folders up from both
+// src/frontend and dist/frontend.
+import validate from "../../generated/compose-schema-validator.js";
 import type { DiagnosticBag } from "../diagnostics.js";
 import type { LocationIndex } from "./location-index.js";
 import type { RawValue } from "./parse-yaml.js";
-
-let validator: ValidateFunction | undefined;
-
-function composeValidator(): ValidateFunction {
-  if (!validator) {
-    // The schema sits two folders up from both src/frontend and dist/frontend.
-    const schema = createRequire(import.meta.url)("../../schemas/compose-spec.schema.json") as object;
-    const ajv = new Ajv2020({ allErrors: true, allowUnionTypes: true, strict: false });
-    validator = ajv.compile(schema);
-  }
-  return validator!;
-}
 
 /**
  * Checks the shape of an interpolated compose document against our schema
  * and reports every violation at the key or value it concerns.
  */
 export function validateAgainstSchema(document: RawValue, locations: LocationIndex, diagnostics: DiagnosticBag): boolean {
-  const validate = composeValidator();
   if (validate(document)) return true;
   for (const error of summarize(validate.errors ?? [])) {
     const { pointer, onKey, message } = describe(error);
