@@ -1,82 +1,137 @@
 #!/usr/bin/env node
-// compose2units benchmark: `npm run bench`. Prints a table; numbers are wall-clock medians on
-// this machine, so compare ratios measured in the same run, not absolute times across machines.
+// compose2units benchmark: `npm run bench`. Every case runs in fresh processes and reports the
+// median wall-clock time, the median CPU time (user + system) and the peak resident memory.
+// Absolute times depend on the machine and on what else it runs (the load average is printed);
+// compare the ratios, which are measured side by side in the same run: docker-compose config and
+// compose2units alternate on the same file.
+//
+// BENCH_RUNS (default 5) sets the runs per small case; BENCH_LARGE_RUNS (default 1) the runs of
+// the 10,000-service case.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { generateCompose } from "./generate.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), "compose2units-bench-"));
 const runs = Number(process.env.BENCH_RUNS ?? 5);
+const largeRuns = Number(process.env.BENCH_LARGE_RUNS ?? 1);
+const cli = join(root, "bin/compose2units");
+const reportUsage = join(root, "bench/report-usage.cjs");
+const usageFile = join(work, "usage.json");
+const gnuTime = existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
+const dockerCompose = existsSync("/usr/bin/docker-compose") ? "/usr/bin/docker-compose" : undefined;
 
-function timed(cmd, args, options = {}) {
+/** A node process, with CPU time and peak memory reported from inside it by report-usage.cjs. */
+function nodeProcess(args) {
+  rmSync(usageFile, { force: true });
   const start = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { encoding: "utf8", maxBuffer: 1 << 30, ...options });
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  return { ms, status: r.status, stdout: r.stdout, stderr: r.stderr };
+  const r = spawnSync(process.execPath, ["--require", reportUsage, ...args], {
+    encoding: "utf8",
+    maxBuffer: 1 << 30,
+    env: { ...process.env, COMPOSE2UNITS_BENCH_USAGE: usageFile },
+  });
+  const wall = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.status !== 0) throw new Error(`node ${args.join(" ")} failed (${r.status}): ${(r.stderr ?? "").slice(0, 500)}`);
+  const usage = JSON.parse(readFileSync(usageFile, "utf8"));
+  return { wall, cpu: usage.cpuMs, rssKiB: usage.maxRssKiB, stdout: r.stdout };
+}
+
+/** Any other program; CPU time and peak memory come from GNU time when it is installed. */
+function externalProcess(cmd, args, cwd) {
+  const timeFile = join(work, "time.txt");
+  const argv = gnuTime ? [gnuTime, ["-f", "%U %S %M", "-o", timeFile, cmd, ...args]] : [cmd, args];
+  const start = process.hrtime.bigint();
+  const r = spawnSync(argv[0], argv[1], { cwd, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
+  const wall = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed (${r.status}): ${(r.stderr ?? "").slice(0, 500)}`);
+  if (!gnuTime) return { wall, cpu: NaN, rssKiB: NaN };
+  const [user, sys, rss] = readFileSync(timeFile, "utf8").trim().split("\n").pop().split(" ").map(Number);
+  return { wall, cpu: (user + sys) * 1000, rssKiB: rss };
+}
+
+/** The real CLI as a user runs it, into a fresh output folder (removed afterwards, untimed). */
+function compileWithCli(file, n) {
+  const out = join(work, `out-${n}`);
+  rmSync(out, { recursive: true, force: true });
+  const r = nodeProcess([cli, file, "-p", "bench", "-o", out]);
+  if (!existsSync(join(out, "cloud-config.yaml"))) throw new Error(`compose2units wrote no cloud-config.yaml for ${n} services`);
+  rmSync(out, { recursive: true, force: true });
+  return r;
+}
+
+/** compile() alone, in a fresh process: the library without the CLI, its start-up and its writes. */
+function compileInProcess(file) {
+  const r = nodeProcess([join(root, "bench/compile-once.mjs"), file]);
+  const inner = JSON.parse(r.stdout);
+  if (inner.errors > 0) throw new Error(`${file} did not compile`);
+  return { wall: inner.ms, cpu: inner.cpuMs, rssKiB: r.rssKiB };
 }
 
 function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
+  const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+  return sorted.length === 0 ? NaN : sorted[Math.floor(sorted.length / 2)];
 }
 
-function repeat(n, fn) {
-  return median(Array.from({ length: n }, fn));
+function summarize(samples) {
+  return { wall: median(samples.map((s) => s.wall)), cpu: median(samples.map((s) => s.cpu)), rssKiB: Math.max(...samples.map((s) => s.rssKiB)) };
 }
+
+const measure = (n, fn) => summarize(Array.from({ length: n }, fn));
+const fmt = (ms) => (Number.isNaN(ms) ? "n/a" : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
+const mib = (kib) => (Number.isNaN(kib) ? "n/a" : `${(kib / 1024).toFixed(0)} MiB`);
+const ratio = (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? "n/a" : `${(a / b).toFixed(1)}x`);
 
 const rows = [];
-const fmt = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
+const row = (name, m, comparison) => rows.push([name, fmt(m.wall), fmt(m.cpu), mib(m.rssKiB), comparison]);
 
-// 1. Cold start: the CLI on the bundled example against an empty node process.
+// The floor: an empty node process, what any node CLI pays before doing anything.
+const floor = measure(runs, () => nodeProcess(["-e", ""]));
+row("node -e '' (the floor)", floor, "");
+
 const example = join(root, "fixtures/identidock-v1/docker-compose.yml");
-const nodeFloor = repeat(runs, () => timed(process.execPath, ["-e", ""]).ms);
-const cold = repeat(runs, () => {
-  const out = join(work, `cold-${Math.random().toString(36).slice(2)}`);
-  const r = timed(process.execPath, [join(root, "bin/compose2units"), example, "-p", "identidock", "-o", out]);
-  if (r.status !== 0) throw new Error(`compose2units failed on the example: ${r.stderr}`);
-  return r.ms;
-});
-rows.push(["cold CLI, bundled example", fmt(cold), "", `${(cold / nodeFloor).toFixed(2)}x node -e '' (${fmt(nodeFloor)})`]);
+const cold = measure(runs, () => compileWithCli(example, "example"));
+row("CLI, bundled example (4 services)", cold, `${ratio(cold.wall, floor.wall)} the floor`);
 
-// 2. Large generated projects, compiled in a fresh process each time.
-const compose = existsSync("/usr/bin/docker-compose") ? "/usr/bin/docker-compose" : undefined;
-let thousand;
-for (const n of [1000, 10000]) {
-  const file = join(work, `compose-${n}.yml`);
-  writeFileSync(file, generateCompose(n));
-  const samples = Array.from({ length: n >= 10000 ? 1 : runs }, () => {
-    const r = timed(process.execPath, [join(root, "bench/compile-once.mjs"), file]);
-    if (r.status !== 0) throw new Error(r.stderr);
-    return { wall: r.ms, ...JSON.parse(r.stdout) };
-  });
-  const wall = median(samples.map((s) => s.wall));
-  const inner = median(samples.map((s) => s.ms));
-  const rss = Math.max(...samples.map((s) => s.maxRssKiB));
-  if (samples[0].errors > 0) throw new Error(`the generated ${n}-service file did not compile`);
-  let vsCompose = "";
-  if (n === 1000) {
-    thousand = wall;
-    if (compose) {
-      const c = repeat(Math.min(runs, 3), () => {
-        const r = timed(compose, ["-f", file, "config", "-q"], { cwd: work });
-        if (r.status !== 0) throw new Error(`docker-compose config failed: ${r.stderr.slice(0, 500)}`);
-        return r.ms;
-      });
-      vsCompose = `docker-compose config ${fmt(c)}: ${(c / wall).toFixed(1)}x slower than compose2units`;
-    } else vsCompose = "docker-compose not installed: no comparison";
-  } else {
-    vsCompose = `${(wall / thousand).toFixed(1)}x the 1,000-service time`;
-  }
-  rows.push([`${n.toLocaleString("en")} services`, fmt(wall), `${(rss / 1024).toFixed(0)} MiB`, `compile() ${fmt(inner)}; ${vsCompose}`]);
+const file1k = join(work, "compose-1000.yml");
+writeFileSync(file1k, generateCompose(1000));
+// Alternated, so both see the same machine load.
+const cliSamples = [];
+const composeSamples = [];
+for (let i = 0; i < runs; i++) {
+  cliSamples.push(compileWithCli(file1k, 1000));
+  if (dockerCompose) composeSamples.push(externalProcess(dockerCompose, ["-f", file1k, "config"], work));
 }
+const cli1k = summarize(cliSamples);
+row("1,000 services: compose2units CLI", cli1k, `${ratio(cli1k.wall, floor.wall)} the floor`);
+let compose1k;
+if (dockerCompose) {
+  compose1k = summarize(composeSamples);
+  row("1,000 services: docker-compose config", compose1k, `${ratio(compose1k.wall, cli1k.wall)} compose2units's time (CPU: ${ratio(compose1k.cpu, cli1k.cpu)})`);
+}
+const lib1k = measure(runs, () => compileInProcess(file1k));
+row("1,000 services: compile() alone", lib1k, "in-process, no start-up or writes");
+
+const file10k = join(work, "compose-10000.yml");
+writeFileSync(file10k, generateCompose(10000));
+const cli10k = measure(largeRuns, () => compileWithCli(file10k, 10000));
+row("10,000 services: compose2units CLI", cli10k, `${ratio(cli10k.wall, cli1k.wall)} the 1,000-service time (CPU: ${ratio(cli10k.cpu, cli1k.cpu)})`);
+const lib10k = measure(largeRuns, () => compileInProcess(file10k));
+row("10,000 services: compile() alone", lib10k, `${ratio(lib10k.wall, lib1k.wall)} the 1,000-service compile()`);
 rmSync(work, { recursive: true, force: true });
 
-const header = ["case", "time (median)", "peak memory", "comparison"];
+const header = ["case", "wall (median)", "CPU (median)", "peak memory", "comparison"];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (cells) => "| " + cells.map((c, i) => c.padEnd(widths[i])).join(" | ") + " |";
+console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(" ")} on ${cpus().length} CPUs; ${runs} runs per case (${largeRuns} for 10,000 services)`);
 console.log(line(header));
 console.log("| " + widths.map((w) => "-".repeat(w)).join(" | ") + " |");
 for (const r of rows) console.log(line(r));
+console.log("");
+if (compose1k) {
+  console.log(`docker-compose config / compose2units, 1,000 services: ${ratio(compose1k.wall, cli1k.wall)} wall, ${ratio(compose1k.cpu, cli1k.cpu)} CPU (goal: at least 10x)`);
+} else {
+  console.log("docker-compose (/usr/bin/docker-compose) is not installed: no comparison");
+}
+console.log(`10,000 / 1,000 services: ${ratio(cli10k.wall, cli1k.wall)} wall, ${ratio(cli10k.cpu, cli1k.cpu)} CPU (goal: at most 10x); peak memory ${mib(cli10k.rssKiB)} (goal: well below 1 GiB)`);

@@ -36,3 +36,28 @@ services:
     expect(parsed.locations.value("/services/web/nothing/here")).toEqual({ file: "c.yml", line: 7, column: 5 });
   });
 });
+
+describe("duplicate keys", () => {
+  const errorsOf = (text: string) => {
+    const diagnostics = new DiagnosticBag();
+    parseYamlFile({ path: "d.yml", content: text }, diagnostics);
+    return diagnostics.sorted().map((d) => `${d.location?.line}:${d.location?.column} ${d.message}`);
+  };
+
+  it("are reported at the repeated key, in block and flow mappings", () => {
+    expect(errorsOf("a: 1\nb: {x: 1, y: 2, x: 3}\na: 2\n")).toEqual(["2:17 Map keys must be unique", "3:1 Map keys must be unique"]);
+  });
+
+  it("are reported once for an anchored mapping however often it is used", () => {
+    expect(errorsOf("base: &b\n  k: 1\n  k: 2\none: *b\ntwo:\n  <<: *b\n")).toEqual(["3:3 Map keys must be unique"]);
+  });
+
+  it("are compared as YAML values, as the yaml package does: 1 and '1' differ", () => {
+    expect(errorsOf("m:\n  1: a\n  '1': b\n")).toEqual([]);
+  });
+
+  it("are found in a mapping of thousands of keys", () => {
+    const keys = Array.from({ length: 2000 }, (_, i) => `k${i}: ${i}`);
+    expect(errorsOf([...keys, "k1234: again"].join("\n") + "\n")).toEqual(["2001:1 Map keys must be unique"]);
+  });
+});

@@ -1,7 +1,8 @@
 import { gzipSync } from "node:zlib";
-import { stringify } from "yaml";
 import type { DiagnosticBag } from "../diagnostics.js";
 import type { Project } from "../model/project.js";
+import { cloudConfigYaml } from "./cloud-config-yaml.js";
+import { engineNamed } from "./engine.js";
 import { UNIT_DIR, cleanupUnitName, serviceUnitName, targetUnitName } from "./layout.js";
 import type { HostOptions } from "./host-options.js";
 import type { OutputFile } from "./output-file.js";
@@ -42,8 +43,13 @@ export function cloudConfig(project: Project, installed: readonly OutputFile[], 
   if (options.installDocker !== undefined && options.cloudConfigFlavor === "coreos") {
     diagnostics.warning("invalid-value", "CoreOS ships Docker: the install-docker option is ignored for the coreos flavour");
   }
+  const engine = engineNamed(options.engine);
+  if (options.installDocker === "docker.io" && engine.name !== "docker") {
+    diagnostics.warning("invalid-value", `install-docker installs docker.io, but the units run ${engine.name}: name its package (${engine.defaultPackage})`);
+  }
+  const install = options.installDocker !== undefined ? { package: options.installDocker, enable: engine.enableAfterInstall } : undefined;
   const render = (p: Project, files: readonly OutputFile[], h: readonly string[], compress: boolean) =>
-    toYaml(mergeHostSettings(bases, renderFlavor(p, files, compress, options.installDocker)), h);
+    toYaml(mergeHostSettings(bases, renderFlavor(p, files, compress, install)), h);
   const plain = render(project, installed, header, false);
   const plainSize = Buffer.byteLength(plain);
   if (plainSize <= limit) return plain;
@@ -93,20 +99,26 @@ function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 function toYaml(document: object, header: readonly string[]): string {
-  const body = stringify(document, { lineWidth: 0, blockQuote: "literal", defaultStringType: "PLAIN", indentSeq: true });
+  const body = cloudConfigYaml(document as Record<string, unknown>);
   return ["#cloud-config", ...header.map((h) => `# ${h}`), body].join("\n");
 }
 
-function renderCloudInit(project: Project, installed: readonly OutputFile[], compress: boolean, dockerPackage?: string): Record<string, unknown> {
+/** The engine's package, and the units (docker.service) to enable once it is installed. */
+interface EngineInstall {
+  readonly package: string;
+  readonly enable: readonly string[];
+}
+
+function renderCloudInit(project: Project, installed: readonly OutputFile[], compress: boolean, install?: EngineInstall): Record<string, unknown> {
   const units = project.services.map((s) => serviceUnitName(project, s.name));
   const timer = cleanupUnitName(project, "timer");
   const document = {
     // Packages install in cloud-init's config stage, before runcmd enables the stack.
-    ...(dockerPackage !== undefined ? { packages: [dockerPackage] } : {}),
+    ...(install !== undefined ? { packages: [install.package] } : {}),
     write_files: writeFiles(installed, compress),
     runcmd: [
       ["systemctl", "daemon-reload"],
-      ["systemctl", "enable", ...(dockerPackage !== undefined ? ["docker.service"] : []), ...units, targetUnitName(project), timer],
+      ["systemctl", "enable", ...(install?.enable ?? []), ...units, targetUnitName(project), timer],
       ["systemctl", "start", "--no-block", targetUnitName(project), timer],
     ],
   };

@@ -1,13 +1,12 @@
 import { posix } from "node:path";
 import type { DiagnosticBag, SourceLocation } from "../diagnostics.js";
 import { readEnvFiles } from "./environment.js";
-import { interpolateValues, type Environment } from "./interpolate.js";
+import { interpolateTree, interpolateValues, type Environment } from "./interpolate.js";
 import { detectFormat, liftV1, type FileFormat } from "./legacy-format.js";
 import { enforceUnicity, mergeService, mergeTrees } from "./merge.js";
-import { isMapping } from "./normalize/context.js";
-import { parseYamlFile } from "./parse-yaml.js";
+import { parseYamlTree, type RawMapping } from "./parse-yaml.js";
 import { rebasePaths, rebaseService } from "./rebase-paths.js";
-import { child, isMap, sameValue, text, treeOf, withEntry, type MergeTag, type Tree, type TreeMap } from "./tree.js";
+import { child, indexTree, isMap, rawOf, sameValue, text, treeOf, withEntry, type Tree, type TreeMap } from "./tree.js";
 
 /** One compose file, parsed, lifted to the current format and interpolated. */
 export interface ComposeLayer {
@@ -67,21 +66,22 @@ export class ComposeLoader {
 
   private parse(path: string, content: string, display: string, environment: Environment): ComposeLayer | undefined {
     const { diagnostics } = this.host;
-    const parsed = parseYamlFile({ path: display, content }, diagnostics);
+    const parsed = parseYamlTree({ path: display, content }, diagnostics);
     if (!parsed) return undefined;
-    if (!isMapping(parsed.value)) {
-      diagnostics.error("schema", "a compose file must be a mapping with a services: key", parsed.locations.value(""));
+    if (parsed.kind !== "map") {
+      diagnostics.error("schema", "a compose file must be a mapping with a services: key", parsed.at);
       return undefined;
     }
-    const format = detectFormat(parsed.value);
-    let tags: ReadonlyMap<string, MergeTag> = parsed.tags;
-    let lifted = { doc: parsed.value, locations: parsed.locations };
+    const format = detectFormat(topLevel(parsed));
+    let tree: Tree;
     if (format === "v1") {
-      lifted = liftV1(parsed.value, parsed.locations, diagnostics);
-      tags = new Map([...parsed.tags].map(([p, t]) => [`/services${p}`, t]));
+      const { value, locations, tags } = indexTree(parsed, display);
+      const lifted = liftV1(value as RawMapping, locations, diagnostics);
+      const doc = interpolateValues(lifted.doc, environment, lifted.locations, diagnostics, this.warned);
+      tree = treeOf(doc, lifted.locations, new Map([...tags].map(([p, t]) => [`/services${p}`, t])));
+    } else {
+      tree = interpolateTree(parsed, environment, diagnostics, this.warned);
     }
-    const doc = interpolateValues(lifted.doc, environment, lifted.locations, diagnostics, this.warned);
-    const tree = treeOf(doc, lifted.locations, tags);
     if (tree.kind !== "map") return undefined;
     return { tree, format, path, display };
   }
@@ -253,5 +253,12 @@ function importResources(imported: TreeMap, target: TreeMap, from: string, diagn
     }
     out = withEntry(out, key, isMap(existing) ? { ...existing, entries } : { ...source, entries });
   }
+  return out;
+}
+
+/** The top level as detectFormat reads it: the keys, with the values of `version` and `name`. */
+function topLevel(tree: TreeMap): RawMapping {
+  const out: RawMapping = {};
+  for (const [k, v] of tree.entries) out[k] = k === "version" || k === "name" ? rawOf(v) : null;
   return out;
 }

@@ -2,6 +2,7 @@ import type { DiagnosticBag } from "../diagnostics.js";
 import type { LocationIndex, PathSegment } from "./location-index.js";
 import { pointerOf } from "./location-index.js";
 import type { RawValue } from "./parse-yaml.js";
+import type { Tree } from "./tree.js";
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -134,7 +135,9 @@ export function interpolateValues(
   diagnostics: DiagnosticBag,
   warned: Set<string> = new Set(),
 ): RawValue {
-  const walk = (v: RawValue, path: PathSegment[]): RawValue => {
+  // One path, extended and shortened in place: its pointer is only built for a value that has a `$`.
+  const path: PathSegment[] = [];
+  const walk = (v: RawValue): RawValue => {
     if (typeof v === "string") {
       if (!v.includes("$")) return v;
       const result = substitute(v, env);
@@ -150,13 +153,68 @@ export function interpolateValues(
       }
       return result.text;
     }
-    if (Array.isArray(v)) return v.map((item, i) => walk(item, [...path, i]));
+    if (Array.isArray(v)) {
+      const out: RawValue[] = [];
+      for (let i = 0; i < v.length; i++) {
+        path.push(i);
+        out.push(walk(v[i]!));
+        path.pop();
+      }
+      return out;
+    }
     if (v !== null && typeof v === "object") {
       const out: Record<string, RawValue> = {};
-      for (const [k, child] of Object.entries(v)) out[k] = walk(child, [...path, k]);
+      for (const [k, child] of Object.entries(v)) {
+        path.push(k);
+        out[k] = walk(child);
+        path.pop();
+      }
       return out;
     }
     return v;
   };
-  return walk(value, []);
+  return walk(value);
+}
+
+/**
+ * interpolateValues for a parsed tree: every string value, never a key, each
+ * error placed at its own value. Unchanged parts of the tree are shared.
+ */
+export function interpolateTree(tree: Tree, env: Environment, diagnostics: DiagnosticBag, warned: Set<string> = new Set()): Tree {
+  switch (tree.kind) {
+    case "scalar": {
+      const v = tree.value;
+      if (typeof v !== "string" || !v.includes("$")) return tree;
+      const result = substitute(v, env);
+      if (!result.ok) {
+        diagnostics.error("interpolation", result.message, tree.at);
+        return tree;
+      }
+      for (const name of result.unset) {
+        if (warned.has(name)) continue;
+        warned.add(name);
+        diagnostics.warning("interpolation", `variable ${name} is not set; substituting an empty string`, tree.at);
+      }
+      return { ...tree, value: result.text };
+    }
+    case "seq": {
+      let changed = false;
+      const items = tree.items.map((item) => {
+        const out = interpolateTree(item, env, diagnostics, warned);
+        if (out !== item) changed = true;
+        return out;
+      });
+      return changed ? { ...tree, items } : tree;
+    }
+    case "map": {
+      let changed = false;
+      const entries = new Map<string, Tree>();
+      for (const [k, v] of tree.entries) {
+        const out = interpolateTree(v, env, diagnostics, warned);
+        if (out !== v) changed = true;
+        entries.set(k, out);
+      }
+      return changed ? { ...tree, entries } : tree;
+    }
+  }
 }

@@ -4,7 +4,17 @@ export type PathSegment = string | number;
 
 /** RFC 6901 JSON pointer; the same form Ajv reports as `instancePath`. */
 export function pointerOf(path: readonly PathSegment[]): string {
-  return path.map((s) => "/" + String(s).replace(/~/g, "~0").replace(/\//g, "~1")).join("");
+  let out = "";
+  for (const segment of path) out = childPointer(out, segment);
+  return out;
+}
+
+/** The pointer of one step below `pointer`; walks that build pointers this way never rebuild a path. */
+export function childPointer(pointer: string, segment: PathSegment): string {
+  if (typeof segment === "number") return `${pointer}/${segment}`;
+  // Escaping is rare (keys with `~` or `/`); the test keeps the common case free of regex work.
+  if (segment.includes("~") || segment.includes("/")) return `${pointer}/${segment.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+  return `${pointer}/${segment}`;
 }
 
 /**
@@ -48,7 +58,7 @@ export class LocationIndex {
   private lookup(map: Map<string, SourceLocation>, pointer: string): SourceLocation {
     let p = pointer;
     for (;;) {
-      const hit = map.get(p) ?? this.values.get(p);
+      const hit = map.get(p) ?? (map === this.values ? undefined : this.values.get(p));
       if (hit) return hit;
       if (p === "") return { file: this.file, line: 1, column: 1 };
       p = p.slice(0, p.lastIndexOf("/"));

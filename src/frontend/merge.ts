@@ -13,8 +13,8 @@ import { mapping, scalar, sequence, untagged, type Tree, type TreeMap, type Tree
  */
 export function mergeTrees(base: Tree, over: Tree, path: readonly string[], diagnostics: DiagnosticBag): Tree {
   if (over.tag === "override") return untagged(over);
-  const special = SPECIALS.find(([pattern]) => matches(path, pattern));
-  if (special) return special[1](base, over, path, diagnostics);
+  const special = SPECIAL_RULES.find(path);
+  if (special) return special(base, over, path, diagnostics);
   if (over.kind === "scalar" && over.value === null) return base;
   if (base.kind === "map") {
     if (over.kind !== "map") return mismatch(base, over, path, diagnostics);
@@ -135,10 +135,33 @@ const SPECIALS: readonly (readonly [string, Merger])[] = [
   ].map((p) => [p, toSequence] as const),
 ];
 
-function matches(path: readonly string[], pattern: string): boolean {
-  const parts = pattern.split(".");
-  return parts.length === path.length && parts.every((p, i) => p === "*" || p === path[i]);
+/**
+ * Dotted path patterns (`services.*.ports`), split once and grouped by
+ * length: every node of every file is looked up, so a lookup compares only
+ * the patterns of its own depth.
+ */
+class PathRules<T> {
+  private readonly byLength = new Map<number, { parts: readonly string[]; value: T }[]>();
+
+  constructor(rules: readonly (readonly [string, T])[]) {
+    for (const [pattern, value] of rules) {
+      const parts = pattern.split(".");
+      const list = this.byLength.get(parts.length) ?? [];
+      list.push({ parts, value });
+      this.byLength.set(parts.length, list);
+    }
+  }
+
+  /** The first rule whose pattern matches `path`, in the order given. */
+  find(path: readonly string[]): T | undefined {
+    const candidates = this.byLength.get(path.length);
+    if (!candidates) return undefined;
+    for (const { parts, value } of candidates) if (parts.every((p, i) => p === "*" || p === path[i])) return value;
+    return undefined;
+  }
 }
+
+const SPECIAL_RULES = new PathRules(SPECIALS);
 
 /** `{A: 1, B: null}` → `["A=1", "B"]` (sorted, as compose does); a list stays; a single value becomes a list of one. */
 function asSequence(t: Tree): Tree[] {
@@ -234,6 +257,8 @@ const UNIQUE: readonly (readonly [string, Indexer])[] = [
   ["services.*.volumes", volumeTarget],
 ];
 
+const UNIQUE_RULES = new PathRules(UNIQUE);
+
 /**
  * Removes redefinitions from the lists compose keeps unique: a later entry
  * with the same identity (environment name, volume target, port binding...)
@@ -247,13 +272,13 @@ export function enforceUnicity(tree: Tree, path: readonly string[] = []): Tree {
     return { ...tree, entries };
   }
   if (tree.kind === "seq") {
-    const rule = UNIQUE.find(([pattern]) => matches(path, pattern));
+    const rule = UNIQUE_RULES.find(path);
     if (!rule) return tree;
     const items: Tree[] = [];
     const index = new Map<string, number>();
     for (const item of tree.items) {
       if (item.tag === "reset") continue;
-      const key = rule[1](item);
+      const key = rule(item);
       const at = index.get(key);
       if (at === undefined) {
         index.set(key, items.length);

@@ -1,8 +1,8 @@
 import { LineCounter, parseDocument, isAlias, isMap, isScalar, isSeq, isPair } from "yaml";
 import type { Node as YamlNode, Document } from "yaml";
 import type { DiagnosticBag, SourceLocation } from "../diagnostics.js";
-import { LocationIndex, pointerOf, type PathSegment } from "./location-index.js";
-import type { MergeTag } from "./tree.js";
+import type { LocationIndex } from "./location-index.js";
+import { indexTree, type MergeTag, type Tree, type TreeScalar } from "./tree.js";
 
 /** A compose file as given: a path for messages and its text. */
 export interface SourceFile {
@@ -21,15 +21,23 @@ export interface ParsedFile {
   readonly tags: ReadonlyMap<string, MergeTag>;
 }
 
-/**
- * Parses YAML into plain data plus the source position of every key and
- * value, so that later phases can point at the exact place of a fault.
- * Anchors, aliases and `<<` merge keys are resolved here, each value keeping
- * the position where it was written.
- */
+/** parseYamlTree's result as plain data, a position index and the merge tags by JSON pointer. */
 export function parseYamlFile(file: SourceFile, diagnostics: DiagnosticBag): ParsedFile | undefined {
+  const tree = parseYamlTree(file, diagnostics);
+  return tree ? indexTree(tree, file.path) : undefined;
+}
+
+/**
+ * Parses YAML into a tree whose every value carries the source position of
+ * its key and value, so that later phases can point at the exact place of a
+ * fault. Anchors, aliases and `<<` merge keys are resolved here, each value
+ * keeping the position where it was written.
+ */
+export function parseYamlTree(file: SourceFile, diagnostics: DiagnosticBag): Tree | undefined {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(file.content, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // The yaml package's own duplicate-key check compares each key with every earlier one, which is
+  // quadratic in a mapping's size (a `services:` with thousands of entries); the Converter checks instead.
+  const doc = parseDocument(file.content, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const locate = (offset: number): SourceLocation => {
     const { line, col } = lineCounter.linePos(offset);
     return { file: file.path, line, column: col };
@@ -39,12 +47,8 @@ export function parseYamlFile(file: SourceFile, diagnostics: DiagnosticBag): Par
     diagnostics.error("yaml-syntax", cleanYamlMessage(error.message), locate(error.pos[0]));
   }
   if (doc.errors.length > 0) return undefined;
-
-  const locations = new LocationIndex(file.path);
-  const tags = new Map<string, MergeTag>();
-  const converter = new Converter(doc, locate, locations, tags, diagnostics);
-  const value = converter.convert(doc.contents as YamlNode | null, []);
-  return { value, locations, tags };
+  const converter = new Converter(doc, locate, diagnostics);
+  return converter.convert(doc.contents as YamlNode | null, { file: file.path, line: 1, column: 1 });
 }
 
 function cleanYamlMessage(message: string): string {
@@ -52,51 +56,73 @@ function cleanYamlMessage(message: string): string {
   return message.split(" at line ")[0]!.trim();
 }
 
+/** A tree node under construction: positions and tags are set after its value, in that order. */
+type Building = Mutable<Tree>;
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 class Converter {
+  /** Mappings whose keys were already checked for duplicates: an anchored mapping is converted at every alias. */
+  private readonly checked = new WeakSet<readonly unknown[]>();
+
   constructor(
     private readonly doc: Document,
     private readonly locate: (offset: number) => SourceLocation,
-    private readonly locations: LocationIndex,
-    private readonly tags: Map<string, MergeTag>,
     private readonly diagnostics: DiagnosticBag,
   ) {}
 
-  convert(node: YamlNode | null, path: PathSegment[], aliasDepth = 0): RawValue {
-    if (node === null || node === undefined) return null;
-    if (node.range) this.locations.setValue(pointerOf(path), this.locate(node.range[0]));
-    const tag = (node as { tag?: string }).tag;
-    if (tag === "!reset" || tag === "!override") this.tags.set(pointerOf(path), tag === "!reset" ? "reset" : "override");
+  /**
+   * `outer` is the position of the enclosing collection, which a value
+   * without a position of its own takes; `keyAt` the position of the key
+   * naming it in its mapping.
+   */
+  convert(node: YamlNode | null, outer: SourceLocation, keyAt?: SourceLocation, aliasDepth = 0): Tree {
+    if (node === null || node === undefined) return this.finish({ kind: "scalar", value: null, at: outer }, keyAt, undefined);
+    const at = node.range ? this.locate(node.range[0]) : outer;
     if (isAlias(node)) {
       if (aliasDepth > 64) {
         this.diagnostics.error("yaml-syntax", "alias nesting is too deep", this.where(node));
-        return null;
+        return this.finish({ kind: "scalar", value: null, at }, keyAt, undefined);
       }
       const target = node.resolve(this.doc) as YamlNode | undefined;
       if (!target) {
         this.diagnostics.error("yaml-syntax", `unknown alias *${node.source}`, this.where(node));
-        return null;
+        return this.finish({ kind: "scalar", value: null, at }, keyAt, undefined);
       }
-      const value = this.convert(target, path, aliasDepth + 1);
+      const value = this.convert(target, at, keyAt, aliasDepth + 1) as Building;
       // The alias is where the user wrote this value into this place.
-      if (node.range) this.locations.setValue(pointerOf(path), this.locate(node.range[0]));
+      value.at = at;
       return value;
     }
-    if (isScalar(node)) return this.scalar(node.value, node);
-    if (isSeq(node)) return node.items.map((item, i) => this.convert(item as YamlNode, [...path, i], aliasDepth));
-    if (isMap(node)) return this.mapping(node.items, path, aliasDepth);
+    const tag = (node as { tag?: string }).tag;
+    const mergeTag: MergeTag | undefined = tag === "!reset" ? "reset" : tag === "!override" ? "override" : undefined;
+    if (isScalar(node)) return this.finish({ kind: "scalar", value: this.scalar(node.value, node), at }, keyAt, mergeTag);
+    if (isSeq(node)) {
+      const items: Tree[] = [];
+      for (const item of node.items) items.push(this.convert(item as YamlNode, at, undefined, aliasDepth));
+      return this.finish({ kind: "seq", items, at }, keyAt, mergeTag);
+    }
+    if (isMap(node)) return this.finish({ kind: "map", entries: this.mapping(node.items, at, aliasDepth), at }, keyAt, mergeTag);
     this.diagnostics.error("yaml-syntax", "unsupported YAML node", this.where(node));
-    return null;
+    return this.finish({ kind: "scalar", value: null, at }, keyAt, undefined);
   }
 
-  private mapping(items: readonly unknown[], path: PathSegment[], aliasDepth: number): RawMapping {
-    const explicit: RawMapping = {};
+  /** Sets the optional fields in the order every tree node has them (see treeOf): their JSON text is compared. */
+  private finish(node: Building, keyAt: SourceLocation | undefined, tag: MergeTag | undefined): Tree {
+    if (keyAt) node.keyAt = keyAt;
+    if (tag) node.tag = tag;
+    return node;
+  }
+
+  private mapping(items: readonly unknown[], at: SourceLocation, aliasDepth: number): Map<string, Tree> {
+    this.checkUniqueKeys(items);
     const sources: unknown[] = [];
     const pairs: { key: string; keyNode: YamlNode | null; value: YamlNode | null }[] = [];
     for (const pair of items) {
       if (!isPair(pair)) continue;
       const keyNode = pair.key as YamlNode | null;
       const key = this.keyText(keyNode);
-      if (key === undefined) continue;
+      // A plain object cannot hold this key; it has always been left out.
+      if (key === undefined || key === "__proto__") continue;
       if (key === "<<" && isScalar(keyNode) && keyNode.source === "<<") {
         const source = pair.value as YamlNode;
         sources.push(...(isSeq(source) ? source.items : [source]));
@@ -104,25 +130,41 @@ class Converter {
       }
       pairs.push({ key, keyNode, value: pair.value as YamlNode | null });
     }
+    const entries = new Map<string, Tree>();
+    for (const { key, keyNode, value } of pairs) {
+      const keyAt = keyNode?.range ? this.locate(keyNode.range[0]) : undefined;
+      const child = this.convert(value, at, keyAt, aliasDepth) as Building;
+      // A key without a position of its own is placed where its value is.
+      if (!keyAt) {
+        const tag = child.tag;
+        delete child.tag;
+        this.finish(child, child.at, tag);
+      }
+      entries.set(key, child);
+    }
     // `<<: *base` or `<<: [*a, *b]`: explicit keys win, earlier sources win over later ones.
-    // Sources are converted first and in reverse, so the position that wins is written last.
-    const merged: RawMapping[] = [];
-    for (const item of [...sources].reverse()) {
+    for (const item of sources) {
       const resolved = isAlias(item) ? (item.resolve(this.doc) as YamlNode | undefined) : (item as YamlNode);
       if (!isMap(resolved)) {
         this.diagnostics.error("yaml-syntax", "a `<<` merge key needs a mapping or a list of mappings", this.where(item as YamlNode));
         continue;
       }
-      merged.unshift(this.mapping(resolved.items, path, aliasDepth + 1));
+      for (const [k, v] of this.mapping(resolved.items, at, aliasDepth + 1)) if (!entries.has(k)) entries.set(k, v);
     }
-    for (const { key, keyNode, value } of pairs) {
-      const childPath = [...path, key];
-      if (keyNode?.range) this.locations.setKey(pointerOf(childPath), this.locate(keyNode.range[0]));
-      explicit[key] = this.convert(value, childPath, aliasDepth);
+    return inObjectOrder(entries);
+  }
+
+  /** YAML forbids a key twice in one mapping; keys are compared as the yaml package does, by scalar value. */
+  private checkUniqueKeys(items: readonly unknown[]): void {
+    if (this.checked.has(items)) return;
+    this.checked.add(items);
+    const seen = new Set<unknown>();
+    for (const pair of items) {
+      if (!isPair(pair) || !isScalar(pair.key)) continue;
+      const key = pair.key.value;
+      if (seen.has(key)) this.diagnostics.error("yaml-syntax", "Map keys must be unique", this.where(pair.key));
+      seen.add(key);
     }
-    const out: RawMapping = { ...explicit };
-    for (const value of merged) for (const [k, v] of Object.entries(value)) if (!(k in out)) out[k] = v;
-    return out;
   }
 
   private keyText(node: YamlNode | null): string | undefined {
@@ -135,7 +177,7 @@ class Converter {
     return undefined;
   }
 
-  private scalar(value: unknown, node: YamlNode): RawValue {
+  private scalar(value: unknown, node: YamlNode): TreeScalar["value"] {
     if (value === null || typeof value === "string" || typeof value === "boolean") return value;
     // Compose files write permission bits the YAML 1.1 way (`mode: 0440`), and docker compose reads them as octal.
     if (typeof value === "number") return isScalar(node) && /^0[0-7]+$/.test(node.source ?? "") ? Number.parseInt(node.source!, 8) : value;
@@ -148,4 +190,23 @@ class Converter {
   private where(node: YamlNode): SourceLocation | undefined {
     return node.range ? this.locate(node.range[0]) : undefined;
   }
+}
+
+const ARRAY_INDEX = /^(?:0|[1-9][0-9]*)$/;
+
+/**
+ * The entries in the order a plain object would list them: keys that are
+ * array indices first, ascending, then the others as written. The rest of
+ * the front end has always seen mappings as plain objects, so keys like
+ * `"80"` keep coming first wherever order shows (messages, merges).
+ */
+function inObjectOrder(entries: Map<string, Tree>): Map<string, Tree> {
+  let indices: string[] | undefined;
+  for (const k of entries.keys()) if (ARRAY_INDEX.test(k) && Number(k) < 4294967295) (indices ??= []).push(k);
+  if (!indices) return entries;
+  indices.sort((a, b) => Number(a) - Number(b));
+  const out = new Map<string, Tree>();
+  for (const k of indices) out.set(k, entries.get(k)!);
+  for (const [k, v] of entries) if (!out.has(k)) out.set(k, v);
+  return out;
 }

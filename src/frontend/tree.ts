@@ -1,5 +1,5 @@
 import type { SourceLocation } from "../diagnostics.js";
-import { LocationIndex, pointerOf, type PathSegment } from "./location-index.js";
+import { LocationIndex, childPointer } from "./location-index.js";
 import type { RawMapping, RawValue } from "./parse-yaml.js";
 
 /**
@@ -38,26 +38,33 @@ export interface TreeMap extends TreeBase {
 }
 
 /** Builds the tree of a parsed (and interpolated) document from its positions and merge tags. */
-export function treeOf(value: RawValue, locations: LocationIndex, tags: ReadonlyMap<string, MergeTag> = new Map(), path: PathSegment[] = []): Tree {
-  const pointer = pointerOf(path);
+export function treeOf(value: RawValue, locations: LocationIndex, tags: ReadonlyMap<string, MergeTag> = new Map(), pointer = "", named = false): Tree {
+  let node: { -readonly [K in keyof TreeBase]: TreeBase[K] } & ({ kind: "seq"; items: Tree[] } | { kind: "map"; entries: Map<string, Tree> } | { kind: "scalar"; value: TreeScalar["value"] });
   const at = locations.value(pointer);
-  const key = typeof path[path.length - 1] === "string" ? locations.key(pointer) : undefined;
-  const tag = tags.get(pointer);
-  const base = { at, ...(key ? { keyAt: key } : {}), ...(tag ? { tag } : {}) };
-  if (Array.isArray(value)) return { kind: "seq", items: value.map((v, i) => treeOf(v, locations, tags, [...path, i])), ...base };
-  if (value !== null && typeof value === "object") {
+  if (Array.isArray(value)) {
+    const items: Tree[] = [];
+    for (let i = 0; i < value.length; i++) items.push(treeOf(value[i]!, locations, tags, childPointer(pointer, i), false));
+    node = { kind: "seq", items, at };
+  } else if (value !== null && typeof value === "object") {
     const entries = new Map<string, Tree>();
-    for (const [k, v] of Object.entries(value)) entries.set(k, treeOf(v, locations, tags, [...path, k]));
-    return { kind: "map", entries, ...base };
+    for (const k in value) if (Object.hasOwn(value, k)) entries.set(k, treeOf(value[k]!, locations, tags, childPointer(pointer, k), true));
+    node = { kind: "map", entries, at };
+  } else {
+    node = { kind: "scalar", value, at };
   }
-  return { kind: "scalar", value, ...base };
+  // Set one by one rather than spread: this runs for every value of every file.
+  if (named) node.keyAt = locations.key(pointer);
+  if (tags.size > 0) {
+    const tag = tags.get(pointer);
+    if (tag) node.tag = tag;
+  }
+  return node;
 }
 
 /** Plain data and a position index for it; values tagged `!reset` that nothing consumed are dropped. */
 export function flattenTree(tree: Tree, defaultFile: string): { value: RawValue; locations: LocationIndex } {
   const locations = new LocationIndex(defaultFile);
-  const walk = (node: Tree, path: PathSegment[]): RawValue => {
-    const pointer = pointerOf(path);
+  const walk = (node: Tree, pointer: string): RawValue => {
     locations.setValue(pointer, node.at);
     if (node.keyAt) locations.setKey(pointer, node.keyAt);
     switch (node.kind) {
@@ -65,17 +72,44 @@ export function flattenTree(tree: Tree, defaultFile: string): { value: RawValue;
         return node.value;
       case "seq": {
         const out: RawValue[] = [];
-        for (const item of node.items) if (item.tag !== "reset") out.push(walk(item, [...path, out.length]));
+        for (const item of node.items) if (item.tag !== "reset") out.push(walk(item, childPointer(pointer, out.length)));
         return out;
       }
       case "map": {
         const out: RawMapping = {};
-        for (const [k, v] of node.entries) if (v.tag !== "reset") out[k] = walk(v, [...path, k]);
+        for (const [k, v] of node.entries) if (v.tag !== "reset") out[k] = walk(v, childPointer(pointer, k));
         return out;
       }
     }
   };
-  return { value: walk(tree, []), locations };
+  return { value: walk(tree, ""), locations };
+}
+
+/**
+ * Plain data, a position index and the merge tags by pointer, with every
+ * value kept (`!reset` ones too): the parsed form of one file, for the
+ * passes that work on plain data (lifting the v1 format).
+ */
+export function indexTree(tree: Tree, defaultFile: string): { value: RawValue; locations: LocationIndex; tags: Map<string, MergeTag> } {
+  const locations = new LocationIndex(defaultFile);
+  const tags = new Map<string, MergeTag>();
+  const walk = (node: Tree, pointer: string): RawValue => {
+    locations.setValue(pointer, node.at);
+    if (node.keyAt) locations.setKey(pointer, node.keyAt);
+    if (node.tag) tags.set(pointer, node.tag);
+    switch (node.kind) {
+      case "scalar":
+        return node.value;
+      case "seq":
+        return node.items.map((item, i) => walk(item, childPointer(pointer, i)));
+      case "map": {
+        const out: RawMapping = {};
+        for (const [k, v] of node.entries) out[k] = walk(v, childPointer(pointer, k));
+        return out;
+      }
+    }
+  };
+  return { value: walk(tree, ""), locations, tags };
 }
 
 /** The plain value of a tree, without positions. */

@@ -1,61 +1,77 @@
+import type { DiagnosticBag, SourceLocation } from "../../diagnostics.js";
 import type { OrderedProject } from "../../graph/dependency-graph.js";
 import type { Healthcheck, Mount, NetworkAttachment, Project, Service } from "../../model/project.js";
-import { DOCKER, envFileHostPath, providedFileHostPath } from "../layout.js";
-import { CommandLine } from "./command-line.js";
+import type { Engine } from "../engine.js";
+import { spellFlags } from "../engine-flags.js";
+import { envFileHostPath, providedFileHostPath } from "../layout.js";
+import { networkDockerName, volumeDockerName } from "../resource-names.js";
+import { CommandLine, type Word } from "./command-line.js";
 
 /**
  * `docker create` for one service: every compose key as the `docker run`
  * flag docker compose would set, the first network attached at creation.
  * The container is created and then started attached (`docker start
  * --attach`), so further networks can be connected before it runs, as
- * compose does.
+ * compose does. Flags are built in docker's spelling and then put in the
+ * engine's; undefined when the engine lacks one (reported at its key).
  */
-export function createCommand(ordered: OrderedProject, service: Service): CommandLine {
+export function createCommand(ordered: OrderedProject, service: Service, engine: Engine, diagnostics: DiagnosticBag): CommandLine | undefined {
   const project = ordered.project;
   const container = (name: string) => ordered.byName.get(name)?.containerName ?? name;
+  const global: Word[] = [];
+  const local: Word[] = [];
+  let supported = true;
+  const flags = (at: SourceLocation | undefined, ...argv: string[]) => {
+    const spelled = spellFlags(engine, "create", argv, at, `service "${service.name}"`, diagnostics);
+    if (!spelled) supported = false;
+    else for (const [into, words] of [[global, spelled.global], [local, spelled.local]] as const) into.push(...words.map((text) => ({ text, ...(at ? { at } : {}) })));
+  };
   // Another service takes volumes_from this one (the data-container pattern of seed 004): its
   // container must outlive its process, as under compose, so it is not created with --rm.
   const sharesVolumes = ordered.sharesVolumes.has(service.name);
-  const cmd = new CommandLine(DOCKER).add("create", ...(sharesVolumes ? [] : ["--rm"])).addFrom(service.at, "--name", service.containerName);
+  if (!sharesVolumes) flags(undefined, "--rm");
+  flags(service.at, "--name", service.containerName);
   // The image was made present by an earlier step; never let docker pull behind systemd's back.
-  cmd.add("--pull", "never");
-  if (service.environment.length > 0) cmd.add("--env-file", envFileHostPath(project, service.name));
-  for (const l of service.labels) cmd.addFrom(l.at, "--label", `${l.name}=${l.value}`);
-  if (service.hostname) cmd.addFrom(service.hostname.at, "--hostname", service.hostname.value);
-  if (service.user) cmd.addFrom(service.user.at, "--user", service.user.value);
-  if (service.workingDir) cmd.addFrom(service.workingDir.at, "--workdir", service.workingDir.value);
+  flags(undefined, "--pull", "never");
+  if (service.environment.length > 0) flags(undefined, "--env-file", envFileHostPath(project, service.name));
+  for (const l of service.labels) flags(l.at, "--label", `${l.name}=${l.value}`);
+  if (service.hostname) flags(service.hostname.at, "--hostname", service.hostname.value);
+  if (service.user) flags(service.user.at, "--user", service.user.value);
+  if (service.workingDir) flags(service.workingDir.at, "--workdir", service.workingDir.value);
 
   const mode = service.networkMode;
   if (mode) {
     const value = mode.kind === "service" ? `container:${container(mode.service)}` : mode.kind === "container" ? `container:${mode.container}` : mode.kind;
-    cmd.addFrom(mode.at, "--network", value);
+    flags(mode.at, "--network", value);
   }
   const [first] = service.networks;
-  if (first) cmd.addFrom(first.at, "--network", networkName(project, first), ...endpointArgs(service, first, "--network-alias"));
+  if (first) flags(first.at, "--network", networkName(project, first), ...endpointArgs(service, first, "--network-alias"));
   for (const [flag, m] of [["--ipc", service.ipc], ["--pid", service.pid]] as const) {
-    if (m) cmd.addFrom(m.at, flag, m.kind === "service" ? `container:${container(m.service)}` : m.value);
+    if (m) flags(m.at, flag, m.kind === "service" ? `container:${container(m.service)}` : m.value);
   }
   for (const p of service.ports) {
     const host = p.hostIp ? (p.hostIp.includes(":") ? `[${p.hostIp}]:` : `${p.hostIp}:`) : "";
     const published = p.published !== undefined ? `${p.published}:` : host ? ":" : "";
-    cmd.addFrom(p.at, "--publish", `${host}${published}${p.target}/${p.protocol}`);
+    flags(p.at, "--publish", `${host}${published}${p.target}/${p.protocol}`);
   }
-  for (const e of service.expose) cmd.addFrom(e.at, "--expose", e.value);
-  for (const m of service.mounts) cmd.addFrom(m.at, ...mountArgs(project, service, m));
-  for (const f of service.files) cmd.addFrom(f.at, "--volume", `${providedFileHostPath(project, service.name, f)}:${f.target}:ro`);
+  for (const e of service.expose) flags(e.at, "--expose", e.value);
+  for (const m of service.mounts) flags(m.at, ...mountArgs(project, service, m));
+  for (const f of service.files) flags(f.at, "--volume", `${providedFileHostPath(project, service.name, f)}:${f.target}:ro`);
   for (const v of service.volumesFrom) {
     const source = v.source.kind === "service" ? container(v.source.name) : v.source.name;
-    cmd.addFrom(v.at, "--volumes-from", v.readOnly ? `${source}:ro` : source);
+    flags(v.at, "--volumes-from", v.readOnly ? `${source}:ro` : source);
   }
-  for (const l of service.links) cmd.addFrom(l.at, "--link", `${container(l.service)}:${l.alias}`);
-  if (service.healthcheck) cmd.addFrom(service.healthcheck.at, ...healthcheckArgs(service.healthcheck));
-  if (service.stop.signal) cmd.add("--stop-signal", service.stop.signal);
+  for (const l of service.links) flags(l.at, "--link", `${container(l.service)}:${l.alias}`);
+  if (service.healthcheck) flags(service.healthcheck.at, ...healthcheckArgs(service.healthcheck));
+  if (service.stop.signal) flags(undefined, "--stop-signal", service.stop.signal);
   // Recorded on the container too, so a stop by anyone else (or dockerd's shutdown) waits as long.
-  cmd.add("--stop-timeout", String(service.stop.gracePeriodSeconds));
-  for (const f of service.runFlags) cmd.addFrom(f.at, ...f.argv);
+  flags(undefined, "--stop-timeout", String(service.stop.gracePeriodSeconds));
+  for (const f of service.runFlags) flags(f.at, ...f.argv);
 
   const entrypoint = service.entrypoint?.value;
-  if (entrypoint) cmd.addFrom(service.entrypoint!.at, "--entrypoint", entrypoint[0] ?? "");
+  if (entrypoint) flags(service.entrypoint!.at, "--entrypoint", entrypoint[0] ?? "");
+  if (!supported) return undefined;
+  const cmd = new CommandLine(engine.binary).addWords(global).add("create").addWords(local);
   cmd.addFrom(service.image.ref.at, service.image.ref.value);
   // docker takes one word for --entrypoint; the rest of a list entrypoint leads the arguments.
   if (entrypoint && entrypoint.length > 1) cmd.addFrom(service.entrypoint!.at, ...entrypoint.slice(1));
@@ -63,15 +79,20 @@ export function createCommand(ordered: OrderedProject, service: Service): Comman
   return cmd;
 }
 
-/** `docker network connect` for every network after the first, before the container starts. */
-export function connectCommands(project: Project, service: Service): CommandLine[] {
-  return service.networks.slice(1).map((n) =>
-    new CommandLine(DOCKER).add("network", "connect").addFrom(n.at, ...endpointArgs(service, n, "--alias"), networkName(project, n), service.containerName),
-  );
+/** `docker network connect` for every network after the first, before the container starts; undefined when the engine lacks a flag. */
+export function connectCommands(project: Project, service: Service, engine: Engine, diagnostics: DiagnosticBag): CommandLine[] | undefined {
+  const commands: CommandLine[] = [];
+  let supported = true;
+  for (const n of service.networks.slice(1)) {
+    const spelled = spellFlags(engine, "network connect", endpointArgs(service, n, "--alias"), n.at, `service "${service.name}"`, diagnostics);
+    if (!spelled) supported = false;
+    else commands.push(new CommandLine(engine.binary).add(...spelled.global, "network", "connect").addFrom(n.at, ...spelled.local, networkName(project, n), service.containerName));
+  }
+  return supported ? commands : undefined;
 }
 
 function networkName(project: Project, n: NetworkAttachment): string {
-  return project.networks.find((x) => x.key === n.network)!.dockerName;
+  return networkDockerName(project, n.network);
 }
 
 /**
@@ -95,7 +116,7 @@ function mountArgs(project: Project, service: Service, m: Mount): string[] {
     case "bind":
       return ["--volume", `${m.source}:${m.target}${suffix}`];
     case "volume":
-      return ["--volume", `${project.volumes.find((v) => v.key === m.volume)!.dockerName}:${m.target}${suffix}`];
+      return ["--volume", `${volumeDockerName(project, m.volume)}:${m.target}${suffix}`];
     case "anonymous":
       return ["--volume", `${persistentVolumeName(project, service, m.target)}:${m.target}${suffix}`];
   }

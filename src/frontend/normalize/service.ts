@@ -169,8 +169,8 @@ function pullPolicy(node: Node): "always" | "missing" | "never" {
 
 function commandWords(node: Node, key: "command" | "entrypoint"): Located<readonly string[]> | undefined {
   const raw = node.get(key);
-  const at = node.at(key);
   if (raw === undefined || raw === null) return undefined;
+  const at = node.at(key);
   if (Array.isArray(raw)) return { value: raw.map((w) => scalarText(w) ?? ""), at };
   const text = scalarText(raw) ?? "";
   const split = splitShellWords(text);
