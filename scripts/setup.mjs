@@ -25,6 +25,8 @@ if (!npmOnly) {
     ["/usr/bin/shellcheck", "shellcheck"],
     // systemd-analyze verify checks that ExecStart's binary exists; Debian's docker.io puts it here.
     ["/usr/bin/docker", "docker.io"],
+    // ... and podman's, for the fixtures compiled with --engine podman; its --help is what their flags are checked against.
+    ["/usr/bin/podman", "podman"],
     // The end-to-end tests (test/e2e) run the generated units for real: Debian's dockerd on the
     // host, a systemd booted in systemd-nspawn from a debootstrapped rootfs, images built from
     // busybox-static (no registry is reachable), and docker-compose 1.29 to compare against.

@@ -20,12 +20,12 @@ export function projectToYaml(project: Project): string {
   doc.services = services;
   if (project.networks.length > 0) {
     doc.networks = Object.fromEntries(
-      project.networks.map((n) => [n.key, { name: n.dockerName, ...(n.external ? { external: true } : {}), ...(n.createArgs.length ? { "x-create-args": [...n.createArgs] } : {}) }]),
+      project.networks.map((n) => [n.key, { name: n.dockerName, ...(n.external ? { external: true } : {}), ...(n.createArgs.length ? { "x-create-args": n.createArgs.flatMap((f) => f.argv) } : {}) }]),
     );
   }
   if (project.volumes.length > 0) {
     doc.volumes = Object.fromEntries(
-      project.volumes.map((v) => [v.key, { name: v.dockerName, ...(v.external ? { external: true } : {}), ...(v.createArgs.length ? { "x-create-args": [...v.createArgs] } : {}) }]),
+      project.volumes.map((v) => [v.key, { name: v.dockerName, ...(v.external ? { external: true } : {}), ...(v.createArgs.length ? { "x-create-args": v.createArgs.flatMap((f) => f.argv) } : {}) }]),
     );
   }
   // YAML 1.1 quoting, so that `no`, `on` and `0644` stay strings for every reader, docker-compose 1.x's included.

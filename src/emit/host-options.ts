@@ -1,8 +1,20 @@
+import type { EngineName } from "./engine.js";
+
 /** What the target host needs beyond the units, as compile options (the CLI's --install-docker and friends). */
 export interface HostOptions {
-  /** Install Docker from this distribution package (`docker.io` on Debian and Ubuntu) and enable it. */
+  /**
+   * The engine whose client the units run: `docker` (default) or `podman`,
+   * whose docker-compatible CLI takes most of the same flags; compose keys
+   * needing a flag podman lacks are refused.
+   */
+  readonly engine?: EngineName;
+  /**
+   * Install the engine from this distribution package (`docker.io` or
+   * `podman` on Debian and Ubuntu) and enable its service (docker's; podman
+   * has none).
+   */
   readonly installDocker?: string;
-  /** A docker `config.json` with registry credentials; installed 0600 and used by every pull. */
+  /** A docker `config.json` with registry credentials; installed 0600 and used by every pull (podman: as its --authfile). */
   readonly registryAuth?: string;
   /**
    * A tarball (images saved with `docker save`, config files) that a oneshot

@@ -4,7 +4,6 @@ import type { Project } from "../model/project.js";
  * Where every generated artefact is named and installed. One place, so the
  * unit emitters, the cloud-config and the CLI agree on every path.
  */
-export const DOCKER = "/usr/bin/docker";
 export const SHELL = "/bin/sh";
 export const SYSTEMCTL = "/bin/systemctl";
 export const UNIT_DIR = "/etc/systemd/system";
@@ -62,6 +61,11 @@ export function provisionUnitName(project: Project): string {
 /** docker --config folder holding the registry credentials' config.json. */
 export function dockerConfigDir(project: Project): string {
   return `${projectConfigDir(project)}/docker`;
+}
+
+/** The registry credentials: docker finds them in its --config folder, podman is given the file (--authfile). */
+export function registryAuthHostPath(project: Project): string {
+  return `${dockerConfigDir(project)}/config.json`;
 }
 
 export function bundleDirectory(project: Project, bundle: { directory?: string }): string {

@@ -148,8 +148,8 @@ export interface Network {
   readonly dockerName: string;
   /** External networks are never created; the unit only checks that they exist. */
   readonly external: boolean;
-  /** Options for `docker network create` (driver, subnets, labels...), in argv form. */
-  readonly createArgs: readonly string[];
+  /** Options for `docker network create` (driver, subnets, labels...), in argv form, each where its key is written. */
+  readonly createArgs: readonly RunFlag[];
   readonly at: SourceLocation;
 }
 
@@ -157,8 +157,8 @@ export interface NamedVolume {
   readonly key: string;
   readonly dockerName: string;
   readonly external: boolean;
-  /** Options for `docker volume create` (driver, driver_opts, labels), in argv form. */
-  readonly createArgs: readonly string[];
+  /** Options for `docker volume create` (driver, driver_opts, labels), in argv form, each where its key is written. */
+  readonly createArgs: readonly RunFlag[];
   readonly at: SourceLocation;
 }
 

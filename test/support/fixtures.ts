@@ -27,10 +27,15 @@ export function listFixtures(): Fixture[] {
     });
 }
 
+/** The compile options a fixture sets in its fixture.json (none when it has none). */
+export function fixtureSettings(fixture: Fixture): FixtureSettings {
+  const settingsPath = join(fixture.dir, "fixture.json");
+  return existsSync(settingsPath) ? (JSON.parse(readFileSync(settingsPath, "utf8")) as FixtureSettings) : {};
+}
+
 /** Compiles a fixture through the library with a virtual file system rooted at its folder. */
 export function compileFixture(fixture: Fixture): CompileResult {
-  const settingsPath = join(fixture.dir, "fixture.json");
-  const settings: FixtureSettings = existsSync(settingsPath) ? JSON.parse(readFileSync(settingsPath, "utf8")) : {};
+  const settings = fixtureSettings(fixture);
   const content = readFileSync(join(fixture.dir, fixture.composeFile), "utf8");
   return compile(
     { path: fixture.composeFile, content },

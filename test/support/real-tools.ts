@@ -14,6 +14,7 @@ export const TOOLS = {
   cloudInit: "/usr/bin/cloud-init",
   shellcheck: "/usr/bin/shellcheck",
   docker: "/usr/bin/docker",
+  podman: "/usr/bin/podman",
 } as const;
 
 export function toolMissing(...paths: string[]): string | undefined {

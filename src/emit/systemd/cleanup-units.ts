@@ -1,4 +1,5 @@
 import type { Project } from "../../model/project.js";
+import type { Engine } from "../engine.js";
 import { SHELL, cleanupScriptHostPath } from "../layout.js";
 import { renderUnit } from "./unit-file.js";
 
@@ -7,14 +8,16 @@ import { renderUnit } from "./unit-file.js";
  * loads leave dangling images behind on every update, and a host that is
  * never rebooted would otherwise fill its disk with them.
  */
-export function cleanupService(project: Project, header: readonly string[]): string {
+export function cleanupService(project: Project, engine: Engine, header: readonly string[]): string {
+  const dependencies = engine.resourceDependencies;
   return renderUnit(header, [
     {
       name: "Unit",
       entries: [
-        ["Description", `${project.name}: remove dangling docker images`],
-        ["Requires", "docker.service"],
-        ["After", "docker.service"],
+        ["Description", `${project.name}: remove dangling ${engine.name} images`],
+        ...dependencies.requires.map((u) => ["Requires", u] as const),
+        ...dependencies.wants.map((u) => ["Wants", u] as const),
+        ...dependencies.after.map((u) => ["After", u] as const),
       ],
     },
     {
@@ -28,9 +31,9 @@ export function cleanupService(project: Project, header: readonly string[]): str
   ]);
 }
 
-export function cleanupTimer(project: Project, header: readonly string[]): string {
+export function cleanupTimer(project: Project, engine: Engine, header: readonly string[]): string {
   return renderUnit(header, [
-    { name: "Unit", entries: [["Description", `${project.name}: remove dangling docker images daily`]] },
+    { name: "Unit", entries: [["Description", `${project.name}: remove dangling ${engine.name} images daily`]] },
     {
       name: "Timer",
       entries: [

@@ -26,6 +26,12 @@ export class CommandLine {
     return this;
   }
 
+  /** Words already paired with where they came from. */
+  addWords(words: readonly Word[]): this {
+    this.words.push(...words);
+    return this;
+  }
+
   /**
    * The text after `ExecStart=`; undefined (with a diagnostic per bad word)
    * when a word holds a character no unit line can carry.

@@ -1,6 +1,7 @@
 import type { Project, Service } from "../../model/project.js";
+import type { Engine } from "../engine.js";
 import type { HostOptions } from "../host-options.js";
-import { DOCKER, SHELL, cleanupScriptHostPath, dockerConfigDir } from "../layout.js";
+import { SHELL, cleanupScriptHostPath, registryAuthHostPath } from "../layout.js";
 import { CommandLine } from "./command-line.js";
 
 /** One ExecStartPre= step that makes the service's image present on the host. */
@@ -15,27 +16,28 @@ export interface ImageStep {
  * in the journal; the later `docker create --pull never` never pulls
  * behind systemd's back.
  */
-export function imageSteps(project: Project, service: Service, host: HostOptions): ImageStep[] {
+export function imageSteps(project: Project, service: Service, host: HostOptions, engine: Engine): ImageStep[] {
   const image = service.image;
-  // With registry credentials, every pull reads them from the project's own docker config folder.
-  const config = host.registryAuth !== undefined ? ["--config", dockerConfigDir(project)] : [];
-  const pull = [DOCKER, ...config, "pull"].join(" ");
+  // With registry credentials, every pull reads them from the project's own copy.
+  const pullWords = engine.pullWords(host.registryAuth !== undefined ? registryAuthHostPath(project) : undefined);
+  const pull = [engine.binary, ...pullWords].join(" ");
+  const inspect = `${engine.binary} image inspect`;
   const ref = image.ref;
   if (image.kind === "archive") {
     return [
-      { command: new CommandLine(DOCKER).add("load", "--input").addFrom(image.archive.at, image.archive.value), ignoreFailure: false },
+      { command: new CommandLine(engine.binary).add("load", "--input").addFrom(image.archive.at, image.archive.value), ignoreFailure: false },
       // A reloaded tag leaves the previous image dangling (seed 002); clean up right away.
       { command: new CommandLine(SHELL).add(cleanupScriptHostPath(project)), ignoreFailure: true },
     ];
   }
   switch (image.pull) {
     case "always":
-      return [{ command: new CommandLine(DOCKER).add(...config, "pull").addFrom(ref.at, ref.value), ignoreFailure: false }];
+      return [{ command: new CommandLine(engine.binary).add(...pullWords).addFrom(ref.at, ref.value), ignoreFailure: false }];
     case "missing":
       return [
         {
           command: new CommandLine(SHELL)
-            .add("-c", `${DOCKER} image inspect "$1" >/dev/null 2>&1 || exec ${pull} "$1"`, "pull-if-missing")
+            .add("-c", `${inspect} "$1" >/dev/null 2>&1 || exec ${pull} "$1"`, "pull-if-missing")
             .addFrom(ref.at, ref.value),
           ignoreFailure: false,
         },
@@ -46,7 +48,7 @@ export function imageSteps(project: Project, service: Service, host: HostOptions
           command: new CommandLine(SHELL)
             .add(
               "-c",
-              `${DOCKER} image inspect "$1" >/dev/null 2>&1 || { echo "image $1 is not on this host and pull_policy is never" >&2; exit 1; }`,
+              `${inspect} "$1" >/dev/null 2>&1 || { echo "image $1 is not on this host and pull_policy is never" >&2; exit 1; }`,
               "require-image",
             )
             .addFrom(ref.at, ref.value),

@@ -1,5 +1,6 @@
 import type { Service } from "../../model/project.js";
-import { DOCKER, SHELL } from "../layout.js";
+import type { Engine } from "../engine.js";
+import { SHELL } from "../layout.js";
 import { CommandLine } from "./command-line.js";
 
 /**
@@ -9,11 +10,11 @@ import { CommandLine } from "./command-line.js";
  * "created" state, so volumes_from and network_mode: service:x find it
  * running. It gives up at once if the docker client has already exited.
  */
-export function waitUntilRunning(service: Service): CommandLine {
+export function waitUntilRunning(service: Service, engine: Engine): CommandLine {
   return new CommandLine(SHELL)
     .add(
       "-c",
-      `until s=$(${DOCKER} container inspect --format '{{.State.Status}}' "$1" 2>/dev/null) && [ "$s" != created ]; do kill -0 "$MAINPID" 2>/dev/null || exit 0; sleep 0.2; done`,
+      `until s=$(${engine.binary} container inspect --format '{{.State.Status}}' "$1" 2>/dev/null) && [ "$s" != created ]; do kill -0 "$MAINPID" 2>/dev/null || exit 0; sleep 0.2; done`,
       "wait-until-running",
     )
     .addFrom(service.at, service.containerName);
@@ -40,10 +41,10 @@ export function healthyWithinSeconds(dependency: Service): number {
  * unhealthy or has no healthcheck, and fail after the bound rather than
  * hang, so boot never waits forever.
  */
-export function waitUntilHealthy(dependency: Service): CommandLine {
+export function waitUntilHealthy(dependency: Service, engine: Engine): CommandLine {
   const script = [
     `end=$(( $(date +%s) + $2 ))`,
-    `while :; do s=$(${DOCKER} container inspect --format '{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}' "$1" 2>/dev/null) || s=missing`,
+    `while :; do s=$(${engine.binary} container inspect --format '${engine.healthFormat}' "$1" 2>/dev/null) || s=missing`,
     `case $s in healthy) exit 0 ;; unhealthy) echo "$1 is unhealthy" >&2; exit 1 ;; none) echo "$1 has no healthcheck, so it can never be healthy" >&2; exit 1 ;; esac`,
     `[ "$(date +%s)" -lt "$end" ] || { echo "$1 did not become healthy within $2 seconds (last status: $s)" >&2; exit 1; }`,
     `sleep 1; done`,

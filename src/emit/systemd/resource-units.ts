@@ -1,6 +1,8 @@
 import type { DiagnosticBag } from "../../diagnostics.js";
-import type { NamedVolume, Network, Project } from "../../model/project.js";
-import { DOCKER, SHELL } from "../layout.js";
+import type { NamedVolume, Network, Project, RunFlag } from "../../model/project.js";
+import type { Engine } from "../engine.js";
+import { spellFlags } from "../engine-flags.js";
+import { SHELL } from "../layout.js";
 import { CommandLine } from "./command-line.js";
 import { renderUnit } from "./unit-file.js";
 
@@ -10,10 +12,18 @@ import { renderUnit } from "./unit-file.js";
  * volume's data must survive, and a network may be shared with containers
  * of other projects (compose, too, keeps both until `down`).
  */
-export function resourceUnit(project: Project, kind: "network" | "volume", resource: Network | NamedVolume, header: readonly string[], diagnostics: DiagnosticBag): string | undefined {
+export function resourceUnit(
+  project: Project,
+  kind: "network" | "volume",
+  resource: Network | NamedVolume,
+  engine: Engine,
+  header: readonly string[],
+  diagnostics: DiagnosticBag,
+): string | undefined {
   return ensureUnit(
     {
-      description: `${project.name}: docker ${kind} ${resource.dockerName}`,
+      description: `${project.name}: ${engine.name} ${kind} ${resource.dockerName}`,
+      engine,
       kind,
       dockerName: resource.dockerName,
       external: resource.external,
@@ -27,28 +37,41 @@ export function resourceUnit(project: Project, kind: "network" | "volume", resou
 
 interface EnsureSpec {
   readonly description: string;
+  readonly engine: Engine;
   readonly kind: "network" | "volume";
   readonly dockerName: string;
   readonly external: boolean;
-  readonly createArgs: readonly string[];
+  readonly createArgs: readonly RunFlag[];
   readonly at: Network["at"];
 }
 
 function ensureUnit(spec: EnsureSpec, header: readonly string[], diagnostics: DiagnosticBag): string | undefined {
+  const { engine } = spec;
+  const what = `${spec.kind} "${spec.dockerName}"`;
   // The name travels as "$1", never inside the script text, so no quoting of it is needed in the shell.
   const script = spec.external
-    ? `${DOCKER} ${spec.kind} inspect "$1" >/dev/null 2>&1 || { echo "external ${spec.kind} $1 does not exist; create it first" >&2; exit 1; }`
-    : `name=$1; shift; ${DOCKER} ${spec.kind} inspect "$name" >/dev/null 2>&1 || exec ${DOCKER} ${spec.kind} create "$@" "$name"`;
-  const cmd = new CommandLine(SHELL).add("-c", script, `ensure-${spec.kind}`).addFrom(spec.at, spec.dockerName, ...spec.createArgs);
-  const text = cmd.render(diagnostics, `${spec.kind} "${spec.dockerName}"`);
-  if (text === undefined) return undefined;
+    ? `${engine.binary} ${spec.kind} inspect "$1" >/dev/null 2>&1 || { echo "external ${spec.kind} $1 does not exist; create it first" >&2; exit 1; }`
+    : `name=$1; shift; ${engine.binary} ${spec.kind} inspect "$name" >/dev/null 2>&1 || exec ${engine.binary} ${spec.kind} create "$@" "$name"`;
+  const cmd = new CommandLine(SHELL).add("-c", script, `ensure-${spec.kind}`).addFrom(spec.at, spec.dockerName);
+  let supported = true;
+  for (const f of spec.createArgs) {
+    const spelled = spellFlags(engine, `${spec.kind} create`, f.argv, f.at, what, diagnostics);
+    if (!spelled) supported = false;
+    // The create arguments reach the subcommand through "$@": there is no place for a global option.
+    else if (spelled.global.length > 0) throw new Error(`internal error: ${engine.name} ${spec.kind} create has a global option`);
+    else cmd.addFrom(f.at, ...spelled.local);
+  }
+  const text = cmd.render(diagnostics, what);
+  if (text === undefined || !supported) return undefined;
+  const dependencies = engine.resourceDependencies;
   return renderUnit(header, [
     {
       name: "Unit",
       entries: [
         ["Description", spec.description],
-        ["Requires", "docker.service"],
-        ["After", "docker.service"],
+        ...dependencies.requires.map((u) => ["Requires", u] as const),
+        ...dependencies.wants.map((u) => ["Wants", u] as const),
+        ...dependencies.after.map((u) => ["After", u] as const),
       ],
     },
     {

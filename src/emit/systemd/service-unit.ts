@@ -1,9 +1,11 @@
 import type { DiagnosticBag } from "../../diagnostics.js";
 import type { OrderedProject } from "../../graph/dependency-graph.js";
 import type { Service } from "../../model/project.js";
+import type { Engine } from "../engine.js";
 import type { HostOptions } from "../host-options.js";
-import { DOCKER, SYSTEMCTL, networkUnitName, provisionUnitName, serviceUnitName, targetUnitName, volumeUnitName } from "../layout.js";
+import { SYSTEMCTL, networkUnitName, provisionUnitName, serviceUnitName, targetUnitName, volumeUnitName } from "../layout.js";
 import { CommandLine } from "./command-line.js";
+import { bindSourceStep } from "./bind-sources.js";
 import { connectCommands, createCommand } from "./docker-create.js";
 import { imageSteps } from "./image-steps.js";
 import { providedFileSteps } from "./provided-files.js";
@@ -22,14 +24,14 @@ const STOP_MARGIN_SECONDS = 30;
  * attached so that every network is connected before it runs. systemd is
  * the only supervisor: Docker's own `--restart` is never used.
  */
-export function serviceUnit(ordered: OrderedProject, service: Service, host: HostOptions, header: readonly string[], diagnostics: DiagnosticBag): string | undefined {
+export function serviceUnit(ordered: OrderedProject, service: Service, host: HostOptions, engine: Engine, header: readonly string[], diagnostics: DiagnosticBag): string | undefined {
   const { project, byName } = ordered;
   const oneshot = ordered.runsToCompletion.has(service.name);
   const what = `service "${service.name}"`;
 
-  const requires = ["docker.service"];
-  const wants: string[] = [];
-  const after = ["docker.service"];
+  const requires = [...engine.containerDependencies.requires];
+  const wants = [...engine.containerDependencies.wants];
+  const after = [...engine.containerDependencies.after];
   const needs = (unit: string) => {
     if (!requires.includes(unit)) requires.push(unit);
     if (!after.includes(unit)) after.push(unit);
@@ -40,14 +42,15 @@ export function serviceUnit(ordered: OrderedProject, service: Service, host: Hos
 
   const exec: [string, string][] = [];
   let unrepresentable = false;
-  const line = (key: string, cmd: CommandLine, ignoreFailure = false) => {
-    const text = cmd.render(diagnostics, what);
+  const line = (key: string, cmd: CommandLine | undefined, ignoreFailure = false) => {
+    // undefined: the engine cannot run what the compose file asks for, already reported.
+    const text = cmd?.render(diagnostics, what);
     if (text === undefined) unrepresentable = true;
     else exec.push([key, (ignoreFailure ? "-" : "") + text]);
   };
 
   let waitSeconds = 0;
-  line("ExecStartPre", new CommandLine(DOCKER).add("rm", "--force").addFrom(service.at, service.containerName), true);
+  line("ExecStartPre", new CommandLine(engine.binary).add("rm", "--force").addFrom(service.at, service.containerName), true);
   for (const d of service.dependsOn) {
     const dependency = byName.get(d.service);
     if (!dependency) continue;
@@ -67,18 +70,22 @@ export function serviceUnit(ordered: OrderedProject, service: Service, host: Hos
       if (d.required) line("ExecStartPre", new CommandLine(SYSTEMCTL).add("is-active", "--quiet", unit));
     }
     if (d.condition === "service_healthy") {
-      line("ExecStartPre", waitUntilHealthy(dependency));
+      line("ExecStartPre", waitUntilHealthy(dependency, engine));
       waitSeconds += healthyWithinSeconds(dependency);
     }
   }
-  for (const step of imageSteps(project, service, host)) line("ExecStartPre", step.command, step.ignoreFailure);
+  for (const step of imageSteps(project, service, host, engine)) line("ExecStartPre", step.command, step.ignoreFailure);
   for (const step of providedFileSteps(project, service)) line("ExecStartPre", step);
-  line("ExecStartPre", createCommand(ordered, service));
-  for (const connect of connectCommands(project, service)) line("ExecStartPre", connect);
-  line("ExecStart", new CommandLine(DOCKER).add("start", "--attach").addFrom(service.at, service.containerName));
-  if (!oneshot) line("ExecStartPost", waitUntilRunning(service));
+  const bindSources = engine.createsBindSources ? undefined : bindSourceStep(service);
+  if (bindSources) line("ExecStartPre", bindSources);
+  line("ExecStartPre", createCommand(ordered, service, engine, diagnostics));
+  const connects = connectCommands(project, service, engine, diagnostics);
+  if (connects) for (const connect of connects) line("ExecStartPre", connect);
+  else line("ExecStartPre", undefined);
+  line("ExecStart", new CommandLine(engine.binary).add("start", "--attach").addFrom(service.at, service.containerName));
+  if (!oneshot) line("ExecStartPost", waitUntilRunning(service, engine));
   // The container may already be gone (it exited, and --rm removed it); that is not a failed stop.
-  line("ExecStop", new CommandLine(DOCKER).add("stop", "--time", String(service.stop.gracePeriodSeconds)).addFrom(service.at, service.containerName), true);
+  line("ExecStop", new CommandLine(engine.binary).add("stop", "--time", String(service.stop.gracePeriodSeconds)).addFrom(service.at, service.containerName), true);
   if (unrepresentable) return undefined;
 
   const unit: UnitSection = {

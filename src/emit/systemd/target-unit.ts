@@ -1,4 +1,5 @@
 import type { Project } from "../../model/project.js";
+import type { Engine } from "../engine.js";
 import { renderUnit } from "./unit-file.js";
 
 /**
@@ -6,14 +7,16 @@ import { renderUnit } from "./unit-file.js";
  * PartOf= it, so `systemctl start/stop <project>.target` starts the enabled
  * services in dependency order and stops them all.
  */
-export function targetUnit(project: Project, header: readonly string[]): string {
+export function targetUnit(project: Project, engine: Engine, header: readonly string[]): string {
+  // Pulls in what the containers need, as the service units do, so starting the target alone starts it too.
+  const dependencies = engine.containerDependencies;
   return renderUnit(header, [
     {
       name: "Unit",
       entries: [
         ["Description", `${project.name}: compose project (all services)`],
-        ["Wants", "docker.service"],
-        ["After", "docker.service"],
+        ...[...dependencies.requires, ...dependencies.wants].map((u) => ["Wants", u] as const),
+        ...dependencies.after.map((u) => ["After", u] as const),
       ],
     },
     { name: "Install", entries: [["WantedBy", "multi-user.target"]] },

@@ -1,4 +1,4 @@
-import type { NamedVolume, Network } from "../../model/project.js";
+import type { NamedVolume, Network, RunFlag } from "../../model/project.js";
 import { asBoolean, isMapping, keyValueEntries, scalarText, type Node } from "./context.js";
 
 /** Top-level `networks:`, plus the implicit `default` network compose creates for every project. */
@@ -21,35 +21,35 @@ export function normalizeNetworks(top: Node, used: ReadonlySet<string>): Network
       out.push({ key, dockerName: external || name || key, external: true, createArgs: [], at });
       continue;
     }
-    const args: string[] = [];
+    const args: RunFlag[] = [];
     const driver = scalarText(spec.get("driver"));
-    if (driver) args.push("--driver", driver);
-    for (const e of keyValueEntries(spec, "driver_opts")) args.push("--opt", `${e.name}=${e.value ?? ""}`);
-    if (asBoolean(spec.get("internal"))) args.push("--internal");
-    if (asBoolean(spec.get("attachable"))) args.push("--attachable");
-    if (asBoolean(spec.get("enable_ipv6"))) args.push("--ipv6");
+    if (driver) args.push({ argv: ["--driver", driver], at: spec.at("driver") });
+    for (const e of keyValueEntries(spec, "driver_opts")) args.push({ argv: ["--opt", `${e.name}=${e.value ?? ""}`], at: spec.at(...e.path) });
+    if (asBoolean(spec.get("internal"))) args.push({ argv: ["--internal"], at: spec.at("internal") });
+    if (asBoolean(spec.get("attachable"))) args.push({ argv: ["--attachable"], at: spec.at("attachable") });
+    if (asBoolean(spec.get("enable_ipv6"))) args.push({ argv: ["--ipv6"], at: spec.at("enable_ipv6") });
     if (spec.has("enable_ipv4")) spec.ctx.diagnostics.error("unsupported-key", "enable_ipv4 needs docker 28 or newer and is not supported", spec.keyAt("enable_ipv4"));
     const ipam = spec.child("ipam");
     if (ipam) {
       const ipamDriver = scalarText(ipam.get("driver"));
-      if (ipamDriver) args.push("--ipam-driver", ipamDriver);
-      for (const e of keyValueEntries(ipam, "options")) args.push("--ipam-opt", `${e.name}=${e.value ?? ""}`);
+      if (ipamDriver) args.push({ argv: ["--ipam-driver", ipamDriver], at: ipam.at("driver") });
+      for (const e of keyValueEntries(ipam, "options")) args.push({ argv: ["--ipam-opt", `${e.name}=${e.value ?? ""}`], at: ipam.at(...e.path) });
       const configs = ipam.get("config");
       if (Array.isArray(configs)) {
         configs.forEach((c, i) => {
           if (!isMapping(c)) return;
           const subnet = scalarText(c.subnet);
-          if (subnet) args.push("--subnet", subnet);
+          if (subnet) args.push({ argv: ["--subnet", subnet], at: ipam.at("config", i, "subnet") });
           const range = scalarText(c.ip_range);
-          if (range) args.push("--ip-range", range);
+          if (range) args.push({ argv: ["--ip-range", range], at: ipam.at("config", i, "ip_range") });
           const gateway = scalarText(c.gateway);
-          if (gateway) args.push("--gateway", gateway);
+          if (gateway) args.push({ argv: ["--gateway", gateway], at: ipam.at("config", i, "gateway") });
           const aux = ipam.descend("config", i);
-          if (aux) for (const e of keyValueEntries(aux, "aux_addresses")) args.push("--aux-address", `${e.name}=${e.value ?? ""}`);
+          if (aux) for (const e of keyValueEntries(aux, "aux_addresses")) args.push({ argv: ["--aux-address", `${e.name}=${e.value ?? ""}`], at: aux.at(...e.path) });
         });
       }
     }
-    for (const e of keyValueEntries(spec, "labels")) args.push("--label", `${e.name}=${e.value ?? ""}`);
+    for (const e of keyValueEntries(spec, "labels")) args.push({ argv: ["--label", `${e.name}=${e.value ?? ""}`], at: spec.at(...e.path) });
     out.push({ key, dockerName: name ?? `${top.ctx.projectName}_${key}`, external: false, createArgs: args, at });
   }
   return out;
@@ -71,11 +71,11 @@ export function normalizeVolumes(top: Node): NamedVolume[] {
         rejectSettingsOfExternal(spec, "volume", key);
         return { key, dockerName: external || name || key, external: true, createArgs: [], at };
       }
-      const args: string[] = [];
+      const args: RunFlag[] = [];
       const driver = scalarText(spec.get("driver"));
-      if (driver) args.push("--driver", driver);
-      for (const e of keyValueEntries(spec, "driver_opts")) args.push("--opt", `${e.name}=${e.value ?? ""}`);
-      for (const e of keyValueEntries(spec, "labels")) args.push("--label", `${e.name}=${e.value ?? ""}`);
+      if (driver) args.push({ argv: ["--driver", driver], at: spec.at("driver") });
+      for (const e of keyValueEntries(spec, "driver_opts")) args.push({ argv: ["--opt", `${e.name}=${e.value ?? ""}`], at: spec.at(...e.path) });
+      for (const e of keyValueEntries(spec, "labels")) args.push({ argv: ["--label", `${e.name}=${e.value ?? ""}`], at: spec.at(...e.path) });
       return { key, dockerName: name ?? `${top.ctx.projectName}_${key}`, external: false, createArgs: args, at };
     });
 }

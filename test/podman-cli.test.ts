@@ -1,0 +1,199 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { compile } from "../src/index.js";
+import { PODMAN_ENGINE } from "../src/emit/engine.js";
+import { PODMAN_FLAGS } from "../src/emit/podman-flags.js";
+import { compileFixture, fixtureSettings, listFixtures } from "./support/fixtures.js";
+import { TOOLS, run, toolMissing } from "./support/real-tools.js";
+import { programArgv } from "./support/systemd-exec.js";
+
+/**
+ * The units compiled with `--engine podman`, judged by the real podman
+ * (Debian 12's 4.3): every flag they pass appears in the `--help` of the
+ * subcommand they pass it to, and the flags compose2units refuses for
+ * podman are indeed missing there.
+ */
+const PODMAN = TOOLS.podman;
+const skip = toolMissing(PODMAN);
+
+/** Subcommand words → its options, each with whether it takes a value, as `podman ... --help` lists them. */
+const helpCache = new Map<string, Map<string, boolean>>();
+function options(subcommand: readonly string[]): Map<string, boolean> {
+  const key = subcommand.join(" ");
+  const cached = helpCache.get(key);
+  if (cached) return cached;
+  const r = run(PODMAN, [...subcommand, "--help"]);
+  if (r.status !== 0) throw new Error(`podman ${key} --help failed: ${r.stderr}`);
+  const found = new Map<string, boolean>();
+  for (const line of r.stdout.split("\n")) {
+    // "  -a, --attach strings   Attach to ..." or "      --init    Run an init ...": a type word means a value.
+    const m = /^\s+(?:-[A-Za-z], )?(--[a-z0-9-]+)(?: (\S+))?(?:\s{2,}|$)/.exec(line);
+    if (m) found.set(m[1]!, m[2] !== undefined);
+  }
+  helpCache.set(key, found);
+  return found;
+}
+
+const GROUPS = new Set(["network", "volume", "image", "container"]);
+
+/**
+ * Checks one podman invocation (the words after the binary): global
+ * options, the subcommand, then its options up to the first other word.
+ * Returns every option it checked, as "subcommand --flag", and adds the
+ * ones podman does not list to `unknown`.
+ */
+function checkInvocation(words: readonly string[], unknown: string[]): string[] {
+  const checked: string[] = [];
+  let i = 0;
+  const flags = (subcommand: readonly string[]) => {
+    const known = options(subcommand);
+    while (i < words.length && words[i]!.startsWith("--")) {
+      const [name, inline] = words[i]!.split("=", 2) as [string, string | undefined];
+      const label = `${subcommand.join(" ") || "podman"} ${name}`;
+      checked.push(label);
+      if (!known.has(name)) unknown.push(label);
+      i += known.get(name) && inline === undefined ? 2 : 1;
+    }
+  };
+  flags([]);
+  const subcommand = GROUPS.has(words[i]!) ? words.slice(i, i + 2) : words.slice(i, i + 1);
+  i += subcommand.length;
+  flags(subcommand);
+  return checked;
+}
+
+/** Every podman invocation in a unit's command lines: direct ones, inside `sh -c` scripts, and the create options the ensure- scripts pass on. */
+function invocations(unit: string): string[][] {
+  const out: string[][] = [];
+  for (const line of unit.split("\n")) {
+    const m = /^Exec[A-Za-z]+=-?(.*)$/.exec(line);
+    if (!m) continue;
+    for (const argv of programArgv(m[1]!)) {
+      if (argv[0] === PODMAN) out.push(argv.slice(1));
+      if (argv[0] !== "/bin/sh" || argv[1] !== "-c") continue;
+      for (const part of argv[2]!.split(`${PODMAN} `).slice(1)) out.push(part.split(/[ "]/).filter((w) => w !== "" && !w.startsWith("$")));
+      const ensure = /^ensure-(network|volume)$/.exec(argv[3] ?? "");
+      if (ensure && argv[2]!.includes(" create ")) out.push([ensure[1]!, "create", ...argv.slice(5)]);
+    }
+  }
+  return out;
+}
+
+describe.skipIf(skip)("podman's own --help, against the podman units", () => {
+  const fixtures = listFixtures().filter((f) => fixtureSettings(f).engine === "podman");
+
+  it("has podman fixtures to check", () => {
+    expect(fixtures.length).toBeGreaterThan(0);
+  });
+
+  it.each(fixtures)("fixture $name passes podman only options podman lists", (fixture) => {
+    const units = compileFixture(fixture).files.filter((f) => /\.(service|target|timer)$/.test(f.path));
+    const unknown: string[] = [];
+    const checked = new Set(units.flatMap((u) => invocations(u.content).flatMap((words) => checkInvocation(words, unknown))));
+    expect(unknown).toEqual([]);
+    // A parser that found nothing would pass vacuously: the fixture uses most of podman create's flags.
+    expect(checked.size).toBeGreaterThan(50);
+    for (const expected of ["create --env-file", "network connect --alias", "network create --subnet", "volume create --opt", "pull --authfile", "start --attach", "podman --runtime"]) {
+      expect([...checked]).toContain(expected);
+    }
+  }, 60_000);
+
+  /** Values podman takes, for the flags whose support depends on the value. */
+  const GOOD_VALUES: Record<string, string> = { "--log-driver": "journald", "--log-opt": "max-size=10m", "--driver": "bridge", "--opt": "mtu=1400", "--ipam-driver": "host-local" };
+
+  it.each(Object.entries(PODMAN_FLAGS))("the flag table's %s: kept flags are listed, refused ones are not", (command, table) => {
+    const subcommand = command.split(" ");
+    for (const [flag, rule] of Object.entries(table)) {
+      const spelled = rule.spell(flag, rule.takesValue ? (GOOD_VALUES[flag] ?? "x") : undefined);
+      if ("unsupported" in spelled) {
+        expect(options(subcommand).has(flag), `${command} ${flag} is refused but podman lists it`).toBe(false);
+        continue;
+      }
+      for (const word of spelled.local.filter((w) => w.startsWith("--"))) expect(options(subcommand).has(word.split("=")[0]!), `${command} ${word}`).toBe(true);
+      for (const word of spelled.global.filter((w) => w.startsWith("--"))) expect(options([]).has(word), `podman ${word}`).toBe(true);
+    }
+  }, 60_000);
+});
+
+/**
+ * A service unit's steps run by hand on the real podman (no systemd here):
+ * remove, make the image present, create the missing bind source, create,
+ * start attached. Needs root and busybox-static to build an image offline.
+ */
+const BUSYBOX = "/bin/busybox";
+const runSkip = skip ?? (process.getuid?.() !== 0 ? "needs root" : !existsSync("/var/lib/dpkg/info/busybox-static.list") ? "needs busybox-static" : undefined);
+
+describe.skipIf(runSkip)("a podman unit's steps, run on the real podman", () => {
+  const image = "localhost/compose2units-test/busybox:1";
+  const containers = ["podrun-hello-1", "podrun-probe-1", "podrun-plain-1"];
+  let work = "";
+  let env: NodeJS.ProcessEnv = {};
+  const podman = (args: string[]) => run(PODMAN, args, { env });
+  const removeContainers = () => {
+    for (const name of containers) podman(["rm", "--force", "--time", "0", name]);
+  };
+
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), "c2u-podman-"));
+    // The default ulimits podman asks for as root can exceed a container sandbox's own hard limits.
+    const conf = join(work, "containers.conf");
+    writeFileSync(conf, '[containers]\ndefault_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]\n');
+    env = { ...process.env, CONTAINERS_CONF: conf };
+    // Leftovers of an interrupted run would make the creates below fail.
+    removeContainers();
+    const rootfs = join(work, "rootfs");
+    const made = run("/bin/sh", ["-c", `mkdir -p "$1/bin" && cp ${BUSYBOX} "$1/bin/busybox" && for a in sh echo hostname true sleep cat; do ln -s busybox "$1/bin/$a"; done && tar -C "$1" -cf "$2" .`, "sh", rootfs, join(work, "rootfs.tar")]);
+    expect(made.stderr).toBe("");
+    const imported = podman(["import", "--quiet", join(work, "rootfs.tar"), image]);
+    expect(imported.stderr).toBe("");
+  }, 60_000);
+
+  afterAll(() => {
+    removeContainers();
+    podman(["rmi", "--force", image]);
+    rmSync(work, { recursive: true, force: true });
+  }, 60_000);
+
+  it("creates the container with every flag as written and runs it attached", () => {
+    const yaml = `services:
+  hello:
+    image: ${image}
+    network_mode: none
+    hostname: box
+    read_only: true
+    volumes: ["./data/sub:/data"]
+    labels: {note: "50% off; \\"quoted\\""}
+    command: ["sh", "-c", "echo \\"hello from $$(hostname)\\"; cat /proc/mounts | grep -c ' /tmp ' || true; echo data=$$(cat /data/x 2>/dev/null || echo none)"]
+`;
+    const result = compile({ path: "compose.yaml", content: yaml }, { projectName: "podrun", projectDirectory: work, environment: {}, engine: "podman" });
+    const unit = result.files.find((f) => f.path === "podrun-hello.service")!.content;
+    const steps = unit.split("\n").filter((l) => /^Exec(StartPre|Start)=/.test(l));
+    let output = "";
+    for (const step of steps) {
+      const value = step.slice(step.indexOf("=") + 1);
+      const argv = programArgv(value.replace(/^-/, ""))[0]!;
+      const r = run(argv[0]!, argv.slice(1), { env });
+      if (!value.startsWith("-")) expect(r.stderr, step).toBe("");
+      if (!value.startsWith("-")) expect(r.status, step).toBe(0);
+      if (step.startsWith("ExecStart=")) output = r.stdout;
+    }
+    // The bind source was made by the unit (podman would have refused it), and --read-only mounted no tmpfs on /tmp.
+    expect(existsSync(join(work, "data", "sub"))).toBe(true);
+    expect(output).toBe("hello from box\n0\ndata=none\n");
+  }, 60_000);
+
+  it("reports health through the inspect format the units use", () => {
+    const format = PODMAN_ENGINE.healthFormat;
+    const status = (name: string) => podman(["container", "inspect", "--format", format, name]).stdout.trim();
+    expect(podman(["create", "--name", "podrun-probe-1", "--network", "none", "--health-cmd", "true", image, "sleep", "30"]).status).toBe(0);
+    expect(podman(["create", "--name", "podrun-plain-1", "--network", "none", "--no-healthcheck", image, "sleep", "30"]).status).toBe(0);
+    expect(status("podrun-probe-1")).toBe("starting");
+    expect(status("podrun-plain-1")).toBe("none");
+    expect(podman(["start", "podrun-probe-1"]).status).toBe(0);
+    // No systemd runs podman's healthcheck timers here: run the check the way a timer would.
+    podman(["healthcheck", "run", "podrun-probe-1"]);
+    expect(status("podrun-probe-1")).toBe("healthy");
+  }, 60_000);
+});
