@@ -11,12 +11,18 @@ import type { Project } from "./model/project.js";
 export interface CompileOptions extends LoadOptions, CloudConfigOptions, HostOptions {}
 
 export interface CompileResult {
-  /** Every generated file, sorted by path; empty when there is any error. */
+  /** Every generated file, sorted by path with cloud-config.yaml (which installs the rest) last; empty when there is any error. */
   readonly files: readonly OutputFile[];
   /** Errors and warnings, sorted by location. */
   readonly diagnostics: readonly Diagnostic[];
   /** The loaded model, when loading got that far. */
   readonly project?: Project;
+  /**
+   * The text of every file a diagnostic points into, keyed by the name in
+   * its location, so a reporter can show the offending line (see
+   * `formatCodeFrame`). Empty when there are no located diagnostics.
+   */
+  readonly sources: ReadonlyMap<string, string>;
 }
 
 /**
@@ -31,13 +37,17 @@ export interface CompileResult {
  */
 export function compile(input: SourceFile | readonly SourceFile[], options: CompileOptions = {}): CompileResult {
   const diagnostics = new DiagnosticBag();
+  const finish = (files: readonly OutputFile[], project: Project | undefined): CompileResult => {
+    const sorted = diagnostics.sorted();
+    return { files, diagnostics: sorted, ...(project ? { project } : {}), sources: diagnostics.sourcesOf(sorted) };
+  };
   const project = loadProject(input, options, diagnostics);
-  if (!project || diagnostics.hasErrors) return { files: [], diagnostics: diagnostics.sorted(), ...(project ? { project } : {}) };
+  if (!project || diagnostics.hasErrors) return finish([], project);
   const ordered = orderServices(project, diagnostics);
   const main = isList(input) ? input[0] : input;
   const files = ordered ? emitProject(ordered, { ...options, sourceName: displayName(main?.path ?? "compose.yaml") }, diagnostics) : undefined;
-  if (!files || diagnostics.hasErrors) return { files: [], diagnostics: diagnostics.sorted(), project };
-  return { files, diagnostics: diagnostics.sorted(), project };
+  if (!files || diagnostics.hasErrors) return finish([], project);
+  return finish(files, project);
 }
 
 function isList(input: SourceFile | readonly SourceFile[]): input is readonly SourceFile[] {

@@ -23,6 +23,7 @@ export type DiagnosticCode =
   | "schema"
   | "interpolation"
   | "unsupported-key"
+  | "unsupported-by-engine"
   | "invalid-value"
   | "undefined-reference"
   | "dependency-cycle"
@@ -44,6 +45,26 @@ export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
 /** Collects findings in the order they were made; every phase reports into one. */
 export class DiagnosticBag {
   private readonly items: Diagnostic[] = [];
+  private readonly texts = new Map<string, string>();
+
+  /**
+   * Remembers the text of a file that was read, under the name its
+   * diagnostics use, so a reporter can show the line a finding points at.
+   */
+  addSource(file: string, text: string): void {
+    this.texts.set(file, text);
+  }
+
+  /** The texts of the files that `diagnostics` point into, by the name they use. */
+  sourcesOf(diagnostics: readonly Diagnostic[]): ReadonlyMap<string, string> {
+    const out = new Map<string, string>();
+    for (const d of diagnostics) {
+      const file = d.location?.file;
+      const text = file !== undefined ? this.texts.get(file) : undefined;
+      if (file !== undefined && text !== undefined) out.set(file, text);
+    }
+    return out;
+  }
 
   error(code: DiagnosticCode, message: string, location?: SourceLocation): void {
     this.items.push({ severity: "error", code, message, ...(location ? { location } : {}) });

@@ -1,9 +1,21 @@
+// compose2units as a library: every phase is a pure function of its inputs;
+// nothing here reads or writes the disk except through `options.readFile`.
+
+/** compose files → every generated file (units, env files, cleanup script, cloud-config), with diagnostics. */
 export { compile, type CompileOptions, type CompileResult } from "./compile.js";
 export type { HostOptions, BundleOptions } from "./emit/host-options.js";
 export type { CloudConfigOptions } from "./emit/cloud-config.js";
+
+/** The phases `compile` runs, for a build script that looks at or adjusts the model between them. */
 export { loadProject, type LoadOptions } from "./frontend/load-project.js";
+export { orderServices, type OrderedProject } from "./graph/dependency-graph.js";
+export { emitProject, type EmitOptions } from "./emit/emit-project.js";
 export { projectToYaml } from "./config-yaml.js";
+
 export type { SourceFile } from "./frontend/parse-yaml.js";
-export { formatDiagnostic, DiagnosticBag, type Diagnostic, type DiagnosticCode, type SourceLocation, type Severity } from "./diagnostics.js";
 export type { OutputFile } from "./emit/output-file.js";
 export type * from "./model/project.js";
+
+/** Diagnostics and how the CLI prints them. */
+export { formatDiagnostic, hasErrors, DiagnosticBag, type Diagnostic, type DiagnosticCode, type SourceLocation, type Severity } from "./diagnostics.js";
+export { formatCodeFrame } from "./cli/code-frame.js";

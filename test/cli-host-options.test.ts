@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -29,11 +30,24 @@ describe("cloud-config and host flags", () => {
     expect(r.status).toBe(0);
     expect(readFileSync(join(dir, "seed", "user-data"), "utf8")).toBe(readFileSync(join(dir, "out", "cloud-config.yaml"), "utf8"));
     expect(statSync(join(dir, "seed", "user-data")).mode & 0o777).toBe(0o600);
-    expect(readFileSync(join(dir, "seed", "meta-data"), "utf8")).toBe("instance-id: site\nlocal-hostname: site\n");
+    const digest = createHash("sha256").update(readFileSync(join(dir, "seed", "user-data"))).digest("hex").slice(0, 12);
+    expect(readFileSync(join(dir, "seed", "meta-data"), "utf8")).toBe(`instance-id: site-${digest}\n`);
     const doc = parse(readFileSync(join(dir, "seed", "user-data"), "utf8"));
     expect(doc.packages).toEqual(["docker.io"]);
     expect(doc.write_files.find((w: { path: string }) => w.path === "/etc/compose2units/site/docker/config.json").permissions).toBe("0600");
     if (!toolMissing(TOOLS.cloudInit)) expect(cloudInitSchema(join(dir, "seed", "user-data")).status).toBe(0);
+  });
+
+  it("--nocloud names the instance after the document, so a changed stack re-provisions a VM that booted an older seed", () => {
+    const dir = project();
+    const instanceId = () => {
+      expect(cli(["compose.yaml", "-p", "site", "-o", "out", "--nocloud", "seed"], dir).status).toBe(0);
+      return readFileSync(join(dir, "seed", "meta-data"), "utf8");
+    };
+    const first = instanceId();
+    expect(instanceId()).toBe(first);
+    writeFileSync(join(dir, "compose.yaml"), "services:\n  web:\n    image: nginx:1.27\n");
+    expect(instanceId()).not.toBe(first);
   });
 
   it("--cloud-config-flavor coreos and --bundle-url reach the output", () => {

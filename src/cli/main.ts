@@ -3,31 +3,30 @@ import { resolve } from "node:path";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { parseDocument } from "yaml";
 import { compile, type CompileOptions, type CompileResult } from "../compile.js";
+import { ENGINE_NAMES, engineNamed, type EngineName } from "../emit/engine.js";
+import { nocloudSeed } from "../emit/nocloud-seed.js";
 import type { OutputFile } from "../emit/output-file.js";
 import { projectToYaml } from "../config-yaml.js";
-import { DiagnosticBag, formatDiagnostic, type Diagnostic } from "../diagnostics.js";
+import { DiagnosticBag, hasErrors, type Diagnostic } from "../diagnostics.js";
 import { loadProject, projectName } from "../frontend/load-project.js";
 import type { SourceFile } from "../frontend/parse-yaml.js";
-import { checkOutputDir, writeOutputDir, OutputDirError } from "./write-output.js";
+import { ansi, plain, wantColour } from "./ansi.js";
+import { formatPlanDiff } from "./diff.js";
+import { processIo, type Io } from "./io.js";
+import { readComposeFiles, readText } from "./read-input.js";
+import { formatReport, strictly } from "./report.js";
+import { applyOutputPlan, planOutputDir, OutputDirError, type OutputPlan } from "./write-output.js";
 
-/** Exit codes: 0 success, 1 the input has errors, 2 the command line is wrong, 70 a bug in compose2units. */
-export const EXIT = { ok: 0, inputError: 1, usage: 2, internal: 70 } as const;
+export type { Io } from "./io.js";
 
-interface Io {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-  readonly env: Readonly<Record<string, string | undefined>>;
-  readonly cwd: string;
-}
+/**
+ * Exit codes: 0 success, 1 the input has errors, 2 the command line is
+ * wrong, 70 a bug in compose2units. `diff` answers as diff(1) does: 0 no
+ * changes, 1 changes, 2 trouble (usage or input errors).
+ */
+export const EXIT = { ok: 0, inputError: 1, usage: 2, differs: 1, trouble: 2, internal: 70 } as const;
 
-const processIo: Io = {
-  stdout: (t) => process.stdout.write(t),
-  stderr: (t) => process.stderr.write(t),
-  env: process.env,
-  cwd: process.cwd(),
-};
-
-/** The options that say which project to load; `compile` and `config` share them. */
+/** The options that say which project to load; every command shares them. */
 interface LoadFlags {
   file: string[];
   projectName?: string;
@@ -36,68 +35,182 @@ interface LoadFlags {
   profile: string[];
 }
 
-interface CompileFlags extends LoadFlags {
-  output: string;
+/** How diagnostics are reported; every command shares them. */
+interface ReportFlags {
+  format: "text" | "json";
+  color?: boolean;
+  strict?: boolean;
+}
+
+/** What shapes the generated files: `compile`, `check` and `diff` share them. */
+interface HostFlags extends LoadFlags, ReportFlags {
   cloudConfigFlavor: "cloud-init" | "coreos";
+  engine: EngineName;
   installDocker?: string | true;
   registryAuth?: string;
   bundleUrl?: string;
   bundleSha256?: string;
   bundleDir?: string;
   maxUserData?: number;
-  nocloud?: string;
   cloudConfigBase?: string;
 }
 
-const EXAMPLES = `
+interface CompileFlags extends HostFlags {
+  output: string;
+  nocloud?: string;
+  force?: boolean;
+}
+
+interface DiffFlags extends HostFlags {
+  output: string;
+  showSecrets?: true;
+}
+
+type ConfigFlags = LoadFlags & ReportFlags;
+
+const FILES_NOTE = `
+Without a file, compose2units finds one as docker compose does: COMPOSE_FILE,
+else compose.yaml, compose.yml, docker-compose.yml or docker-compose.yaml in
+the current folder or a folder above it, with its override file. A file
+named - is read from standard input; its relative paths are then relative
+to --project-directory, by default the current folder.`;
+
+const HELP = {
+  program: `
 Examples:
   compose2units docker-compose.yml -o out/
   compose2units -f compose.yaml -f compose.prod.yaml -p shop --profile debug -o build/units
+  compose2units check compose.yaml --strict
+  compose2units diff compose.yaml -o out/
   compose2units config -f compose.yaml -f compose.prod.yaml
+  cat compose.yaml | compose2units - -o - > user-data
+${FILES_NOTE}
 
-Without a file, compose2units finds one as docker compose does: COMPOSE_FILE,
-else compose.yaml, compose.yml, docker-compose.yml or docker-compose.yaml in
-the current folder or a folder above it, with its override file.
+Exit codes: 0 ok, 1 errors in the input, 2 usage errors, 70 a bug in
+compose2units; diff: 0 no changes, 1 changes, 2 trouble.`,
+  compile: `
+Examples:
+  compose2units compile docker-compose.yml -o out/
+  compose2units -f compose.yaml -f compose.prod.yaml -p shop -o build/units --nocloud seed/
+  compose2units compose.yaml -o - > user-data        # only the cloud-config, to stdout
 
-Exit codes: 0 ok, 1 errors in the input, 2 usage errors.`;
+-o - writes the cloud-config alone (it installs every other file) to
+standard output. The output folder is updated in place: files compose2units
+generated before and no longer generates are removed, files it did not
+write are left alone, and a non-empty folder it never wrote to is refused
+without --force.
+${FILES_NOTE}
+
+Exit codes: 0 ok, 1 errors in the input (nothing written), 2 usage errors.`,
+  check: `
+Examples:
+  compose2units check
+  compose2units check compose.yaml --strict
+  compose2units check -f compose.yaml -f compose.prod.yaml --format json
+
+Loads, validates and compiles the project, reports every diagnostic, and
+writes nothing. Silent when there is nothing to report.
+${FILES_NOTE}
+
+Exit codes: 0 no errors, 1 errors (or, with --strict, warnings), 2 usage errors.`,
+  diff: `
+Examples:
+  compose2units diff compose.yaml -o out/
+  compose2units diff -f compose.yaml -f compose.prod.yaml -o build/units --color | less -R
+
+Prints, as a git-style unified diff, what compiling into the folder would
+add, change and remove, and writes nothing. Contents of 0600 files (env
+files, secrets, credentials) are not shown, only that they differ.
+${FILES_NOTE}
+
+Exit codes: 0 no changes, 1 changes, 2 trouble (usage errors or errors in the input).`,
+  config: `
+Examples:
+  compose2units config
+  compose2units config -f compose.yaml -f compose.prod.yaml web
+  cat compose.yaml | compose2units config -f -
+${FILES_NOTE}
+
+Exit codes: 0 ok, 1 errors in the input, 2 usage errors.`,
+} as const;
 
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
   let exitCode: number = EXIT.ok;
   const program = new Command()
     .name("compose2units")
     .description("Compile docker-compose files into systemd units, a cloud-config and an image-cleanup script.")
-    .version(readVersion(), "-V, --version")
+    .option("-V, --version", "output the version number")
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .addHelpText("after", EXAMPLES);
-
-  loadOptions(
-    program
-      .command("compile", { isDefault: true })
-      .description("compile the project into a folder of units (the default command)")
-      .argument("[compose-file]", "the compose file to compile (same as -f)")
-      .requiredOption("-o, --output <dir>", "folder to write the generated files to")
-      .addOption(new Option("--cloud-config-flavor <flavor>", "cloud-init (write_files + runcmd) or coreos (coreos: units:)").choices(["cloud-init", "coreos"]).default("cloud-init"))
-      .option("--install-docker [package]", "install Docker from this package and enable it (default package: docker.io)")
-      .option("--registry-auth <file>", "docker config.json with registry credentials, used by every pull")
-      .option("--bundle-url <url>", "tarball a provisioning unit downloads and unpacks before any service starts")
-      .option("--bundle-sha256 <hex>", "SHA-256 the bundle must have (required with --bundle-url)")
-      .option("--bundle-dir <dir>", "where the bundle is unpacked (default /var/lib/compose2units/<project>/bundle)")
-      .addOption(new Option("--max-user-data <bytes>", "user-data size limit; over it, files are gzip-compressed (default 16384)").argParser(wholeNumber))
-      .option("--nocloud <dir>", "also write user-data and meta-data for cloud-init's NoCloud datasource into this folder")
-      .option("--cloud-config-base <file>", "YAML of host settings (users, packages, timezone...) to merge into the cloud-config"),
-  ).action((file: string | undefined, flags: CompileFlags) => {
-    exitCode = runCompile(file, flags, io);
+    .addHelpText("after", HELP.program);
+  // Read only when asked for, so that starting the CLI reads no extra file.
+  program.on("option:version", () => {
+    io.stdout(readVersion() + "\n");
+    throw new CommanderError(EXIT.ok, "compose2units.version", readVersion());
   });
 
-  loadOptions(
-    program
-      .command("config")
-      .description("print the project as compose2units loaded it, as YAML (like docker compose config)")
-      .argument("[services...]", "only these services and what they depend on"),
-  ).action((services: string[], flags: LoadFlags) => {
-    exitCode = runConfig(services, flags, io);
-  });
+  hostOptions(
+    reportOptions(
+      loadOptions(
+        program
+          .command("compile", { isDefault: true })
+          .description("compile the project into a folder of units (the default command)")
+          .argument("[compose-file]", "the compose file to compile (same as -f; - reads standard input)")
+          .requiredOption("-o, --output <dir>", "folder to write the generated files to; - writes the cloud-config alone to standard output"),
+      ),
+    ),
+  )
+    .option("--nocloud <dir>", "also write user-data and meta-data for cloud-init's NoCloud datasource into this folder")
+    .option("--force", "write into a non-empty folder compose2units did not write, and over files in it that have generated names")
+    .addHelpText("after", HELP.compile)
+    .action((file: string | undefined, flags: CompileFlags) => {
+      exitCode = runCompile(file, flags, io);
+    });
+
+  hostOptions(
+    reportOptions(
+      loadOptions(
+        program
+          .command("check")
+          .description("load, validate and compile the project and report what is wrong; write nothing")
+          .argument("[compose-file]", "the compose file to check (same as -f; - reads standard input)"),
+      ),
+    ),
+  )
+    .addHelpText("after", HELP.check)
+    .action((file: string | undefined, flags: HostFlags) => {
+      exitCode = runCheck(file, flags, io);
+    });
+
+  hostOptions(
+    reportOptions(
+      loadOptions(
+        program
+          .command("diff")
+          .description("show what compiling into an output folder would change there; write nothing")
+          .argument("[compose-file]", "the compose file to compile (same as -f; - reads standard input)")
+          .requiredOption("-o, --output <dir>", "the output folder to compare with")
+          .option("--show-secrets", "also print the contents of 0600 files (env files, secrets, credentials, the cloud-config)"),
+      ),
+    ),
+  )
+    .addHelpText("after", HELP.diff)
+    .action((file: string | undefined, flags: DiffFlags) => {
+      exitCode = runDiff(file, flags, io);
+    });
+
+  reportOptions(
+    loadOptions(
+      program
+        .command("config")
+        .description("print the project as compose2units loaded it, as YAML (like docker compose config)")
+        .argument("[services...]", "only these services and what they depend on"),
+    ),
+  )
+    .addHelpText("after", HELP.config)
+    .action((services: string[], flags: ConfigFlags) => {
+      exitCode = runConfig(services, flags, io);
+    });
 
   try {
     await program.parseAsync([...argv], { from: "user" });
@@ -114,39 +227,49 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
 
 function loadOptions(command: Command): Command {
   return command
-    .addOption(new Option("-f, --file <path>", "compose file; repeat to merge override files in order (default: as docker compose finds them)").argParser(collect).default([]))
+    .addOption(new Option("-f, --file <path>", "compose file; repeat to merge override files in order; - reads standard input (default: as docker compose finds them)").argParser(collect).default([]))
     .option("-p, --project-name <name>", "project name (default: COMPOSE_PROJECT_NAME, else name: in the file, else the folder name)")
     .option("--project-directory <dir>", "folder relative paths are resolved against (default: the first compose file's folder)")
     .addOption(new Option("--env-file <path>", "variables for ${...} instead of .env in the project folder (repeatable)").argParser(collect).default([]))
     .addOption(new Option("--profile <name>", "activate a profile (repeatable; default: COMPOSE_PROFILES)").argParser(collect).default([]));
 }
 
-type Prepared = { ok: true; files: SourceFile[]; options: CompileOptions } | { ok: false; exitCode: number };
+function reportOptions(command: Command): Command {
+  return command
+    .addOption(new Option("--format <format>", "diagnostics on stderr as text lines or as one JSON document").choices(["text", "json"]).default("text"))
+    .option("--color", "colour diagnostics and show the source line under each (default: when writing to a terminal, unless NO_COLOR is set)")
+    .option("--no-color", "no colour, even on a terminal")
+    .option("--strict", "treat warnings as errors: report them as errors, exit 1 and write nothing");
+}
+
+function hostOptions(command: Command): Command {
+  return command
+    .addOption(new Option("--cloud-config-flavor <flavor>", "cloud-init (write_files + runcmd) or coreos (coreos: units:)").choices(["cloud-init", "coreos"]).default("cloud-init"))
+    .addOption(new Option("--engine <engine>", "container engine the units run: docker, or podman's docker-compatible CLI").choices(ENGINE_NAMES).default("docker"))
+    .option("--install-docker [package]", "install the engine from this package and enable it (default package: docker.io; podman with --engine podman)")
+    .option("--registry-auth <file>", "docker config.json with registry credentials, used by every pull")
+    .option("--bundle-url <url>", "tarball a provisioning unit downloads and unpacks before any service starts")
+    .option("--bundle-sha256 <hex>", "SHA-256 the bundle must have (required with --bundle-url)")
+    .option("--bundle-dir <dir>", "where the bundle is unpacked (default /var/lib/compose2units/<project>/bundle)")
+    .addOption(new Option("--max-user-data <bytes>", "user-data size limit; over it, files are gzip-compressed (default 16384)").argParser(wholeNumber))
+    .option("--cloud-config-base <file>", "YAML of host settings (users, packages, timezone...) to merge into the cloud-config");
+}
+
+type Prepared = { ok: true; files: SourceFile[]; options: CompileOptions } | { ok: false };
 
 /** Reads the named compose files and turns the flags into load options; usage errors end here. */
 function prepare(files: readonly string[], flags: LoadFlags, io: Io): Prepared {
-  const sources: SourceFile[] = [];
-  for (const file of files) {
-    const content = readText(resolve(io.cwd, file));
-    if (content === undefined) {
-      io.stderr(`compose2units: cannot read ${file}\n`);
-      return { ok: false, exitCode: EXIT.usage };
-    }
-    sources.push({ path: file, content });
-  }
+  const read = readComposeFiles(files, io);
+  if (!read.ok) return usage(io, read.message);
   if (flags.projectName !== undefined && (flags.projectName === "" || projectName(flags.projectName) !== flags.projectName)) {
-    io.stderr(`compose2units: invalid project name "${flags.projectName}": use lowercase letters, digits, "-" and "_", starting with a letter or digit\n`);
-    return { ok: false, exitCode: EXIT.usage };
+    return usage(io, `invalid project name "${flags.projectName}": use lowercase letters, digits, "-" and "_", starting with a letter or digit`);
   }
   for (const envFile of flags.envFile) {
-    if (readText(resolve(io.cwd, envFile)) === undefined) {
-      io.stderr(`compose2units: cannot read env file ${envFile}\n`);
-      return { ok: false, exitCode: EXIT.usage };
-    }
+    if (readText(resolve(io.cwd, envFile)) === undefined) return usage(io, `cannot read env file ${envFile}`);
   }
   return {
     ok: true,
-    files: sources,
+    files: read.files,
     options: {
       workingDirectory: io.cwd,
       environment: io.env,
@@ -159,35 +282,83 @@ function prepare(files: readonly string[], flags: LoadFlags, io: Io): Prepared {
   };
 }
 
-function runCompile(file: string | undefined, flags: CompileFlags, io: Io): number {
+function usage(io: Io, message: string): { ok: false } {
+  io.stderr(`compose2units: ${message}\n`);
+  return { ok: false };
+}
+
+/** Prints a usage error; returns the exit code given. */
+function usageExit(io: Io, message: string, exitCode: number = EXIT.usage): number {
+  usage(io, message);
+  return exitCode;
+}
+
+/**
+ * Reads, compiles and reports: the part `compile`, `check` and `diff`
+ * share. An exit code instead of a result when there is nothing to write:
+ * a usage error (already printed) or errors in the input (reported).
+ */
+function compileAndReport(file: string | undefined, flags: HostFlags, io: Io): { result: CompileResult } | { exitCode: number } {
   const prepared = prepare(file !== undefined ? [file, ...flags.file] : flags.file, flags, io);
-  if (!prepared.ok) return prepared.exitCode;
-  const host = hostOptions(flags, io);
-  if (!host.ok) return EXIT.usage;
+  if (!prepared.ok) return { exitCode: EXIT.usage };
+  const host = hostCompileOptions(flags, io);
+  if (!host.ok) return { exitCode: EXIT.usage };
   const result = compile(prepared.files, { ...prepared.options, ...host.options });
-  report(result.diagnostics, io);
-  if (result.files.length === 0) return EXIT.inputError;
+  const diagnostics = flags.strict ? strictly(result.diagnostics) : result.diagnostics;
+  report(diagnostics, result.sources, flags, io);
+  if (hasErrors(diagnostics) || result.files.length === 0) return { exitCode: EXIT.inputError };
+  return { result };
+}
+
+function runCompile(file: string | undefined, flags: CompileFlags, io: Io): number {
+  const toStdout = flags.output === "-";
+  if (toStdout && flags.nocloud !== undefined) return usageExit(io, "-o - writes only the cloud-config, to standard output; --nocloud needs an output folder");
+  if (toStdout && flags.force) return usageExit(io, "-o - writes to standard output; --force is for an output folder");
+  const compiled = compileAndReport(file, flags, io);
+  if ("exitCode" in compiled) return compiled.exitCode;
+  const { result } = compiled;
+  if (toStdout) {
+    io.stdout(result.files.find((f) => f.path === "cloud-config.yaml")!.content);
+    return EXIT.ok;
+  }
   try {
     const outputs: [string, readonly OutputFile[]][] = [[resolve(io.cwd, flags.output), result.files]];
-    if (flags.nocloud !== undefined) outputs.push([resolve(io.cwd, flags.nocloud), nocloudSeed(result)]);
-    for (const [dir] of outputs) checkOutputDir(dir);
-    for (const [dir, files] of outputs) writeOutputDir(dir, files);
+    if (flags.nocloud !== undefined) outputs.push([resolve(io.cwd, flags.nocloud), nocloudSeed(result.files.find((f) => f.path === "cloud-config.yaml")!, result.project?.name ?? "compose2units")]);
+    // Every folder is checked before any is written.
+    const plans = outputs.map(([dir, files]) => planOutputDir(dir, files, { force: flags.force === true }));
+    for (const plan of plans) applyOutputPlan(plan);
   } catch (e) {
-    if (e instanceof OutputDirError) {
-      io.stderr(`compose2units: ${e.message}\n`);
-      return EXIT.usage;
-    }
+    if (e instanceof OutputDirError) return usageExit(io, e.message);
     throw e;
   }
   return EXIT.ok;
 }
 
+function runCheck(file: string | undefined, flags: HostFlags, io: Io): number {
+  const compiled = compileAndReport(file, flags, io);
+  return "exitCode" in compiled ? compiled.exitCode : EXIT.ok;
+}
+
+function runDiff(file: string | undefined, flags: DiffFlags, io: Io): number {
+  if (flags.output === "-") return usageExit(io, "diff compares with an output folder; -o - has none", EXIT.trouble);
+  const compiled = compileAndReport(file, flags, io);
+  if ("exitCode" in compiled) return EXIT.trouble;
+  let plan: OutputPlan;
+  try {
+    // Nothing is written, so a folder compile would refuse is still compared.
+    plan = planOutputDir(resolve(io.cwd, flags.output), compiled.result.files, { force: true });
+  } catch (e) {
+    if (e instanceof OutputDirError) return usageExit(io, e.message, EXIT.trouble);
+    throw e;
+  }
+  const paint = wantColour(flags.color, io.env, io.stdoutIsTTY) ? ansi : plain;
+  io.stdout(formatPlanDiff(plan, flags.output, paint, { showSecrets: flags.showSecrets === true }));
+  return plan.changes.length > 0 ? EXIT.differs : EXIT.ok;
+}
+
 /** The cloud-config and host flags as compile options; a flag that cannot be used is a usage error. */
-function hostOptions(flags: CompileFlags, io: Io): { ok: true; options: CompileOptions } | { ok: false } {
-  const fail = (message: string) => {
-    io.stderr(`compose2units: ${message}\n`);
-    return { ok: false } as const;
-  };
+function hostCompileOptions(flags: HostFlags, io: Io): { ok: true; options: CompileOptions } | { ok: false } {
+  const fail = (message: string) => usage(io, message);
   let registryAuth: string | undefined;
   if (flags.registryAuth !== undefined) {
     registryAuth = readText(resolve(io.cwd, flags.registryAuth));
@@ -210,7 +381,8 @@ function hostOptions(flags: CompileFlags, io: Io): { ok: true; options: CompileO
     ok: true,
     options: {
       cloudConfigFlavor: flags.cloudConfigFlavor,
-      ...(flags.installDocker !== undefined ? { installDocker: flags.installDocker === true ? "docker.io" : flags.installDocker } : {}),
+      engine: flags.engine,
+      ...(flags.installDocker !== undefined ? { installDocker: flags.installDocker === true ? engineNamed(flags.engine).defaultPackage : flags.installDocker } : {}),
       ...(registryAuth !== undefined ? { registryAuth } : {}),
       ...(cloudConfigBase !== undefined ? { cloudConfigBase } : {}),
       ...(flags.bundleUrl !== undefined
@@ -221,42 +393,34 @@ function hostOptions(flags: CompileFlags, io: Io): { ok: true; options: CompileO
   };
 }
 
-/** A NoCloud seed (seed 000): the cloud-config as user-data, and meta-data naming the instance. */
-function nocloudSeed(result: CompileResult): OutputFile[] {
-  const userData = result.files.find((f) => f.path === "cloud-config.yaml")!;
-  const name = result.project?.name ?? "compose2units";
-  return [
-    { path: "meta-data", content: `instance-id: ${name}\nlocal-hostname: ${name}\n`, permissions: "0644" },
-    { path: "user-data", content: userData.content, permissions: "0600" },
-  ];
-}
-
 function wholeNumber(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError("expected a whole number of bytes");
   return Number(value);
 }
 
-function runConfig(services: readonly string[], flags: LoadFlags, io: Io): number {
+function runConfig(services: readonly string[], flags: ConfigFlags, io: Io): number {
   const prepared = prepare(flags.file, flags, io);
-  if (!prepared.ok) return prepared.exitCode;
-  const diagnostics = new DiagnosticBag();
-  const project = loadProject(prepared.files, { ...prepared.options, ...(services.length > 0 ? { services } : {}) }, diagnostics);
-  report(diagnostics.sorted(), io);
-  if (!project || diagnostics.hasErrors) return EXIT.inputError;
+  if (!prepared.ok) return EXIT.usage;
+  const bag = new DiagnosticBag();
+  const project = loadProject(prepared.files, { ...prepared.options, ...(services.length > 0 ? { services } : {}) }, bag);
+  const found = bag.sorted();
+  const diagnostics = flags.strict ? strictly(found) : found;
+  report(diagnostics, bag.sourcesOf(found), flags, io);
+  if (!project || hasErrors(diagnostics)) return EXIT.inputError;
   io.stdout(projectToYaml(project));
   return EXIT.ok;
 }
 
-function report(diagnostics: readonly Diagnostic[], io: Io): void {
-  for (const d of diagnostics) io.stderr(formatDiagnostic(d) + "\n");
-}
-
-function readText(path: string): string | undefined {
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    return undefined;
-  }
+/**
+ * Diagnostics go to stderr, so that stdout carries only what was asked for
+ * (`config`'s YAML, `-o -`'s cloud-config, `diff`'s diff). A code frame and
+ * colour are for people: on a terminal, or when --color asks for them.
+ */
+function report(diagnostics: readonly Diagnostic[], sources: ReadonlyMap<string, string>, flags: ReportFlags, io: Io): void {
+  const colour = wantColour(flags.color, io.env, io.stderrIsTTY);
+  const frames = io.stderrIsTTY || flags.color === true;
+  const text = formatReport(diagnostics, sources, { format: flags.format, frames, paint: colour ? ansi : plain });
+  if (text !== "") io.stderr(text);
 }
 
 function collect(value: string, previous: string[]): string[] {

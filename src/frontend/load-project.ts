@@ -29,6 +29,12 @@ export interface LoadOptions {
   readonly envFiles?: readonly string[];
   /** Reads the files the project refers to, by absolute path; undefined when one does not exist. */
   readonly readFile?: (path: string) => string | undefined;
+  /**
+   * Files in memory, by path (absolute, or relative to `workingDirectory`):
+   * env files, `extends` and `include` targets, secrets, or the compose
+   * files themselves for discovery. Looked up before `readFile`.
+   */
+  readonly files?: Readonly<Record<string, string>>;
   /** Active profiles, like `--profile` (`*` activates all); default: COMPOSE_PROFILES. */
   readonly profiles?: readonly string[];
   /**
@@ -57,17 +63,24 @@ export interface LoadOptions {
 export function loadProject(input: SourceFile | readonly SourceFile[], options: LoadOptions, diagnostics: DiagnosticBag): Project | undefined {
   const given: readonly SourceFile[] = Array.isArray(input) ? input : [input as SourceFile];
   const cwd = posix.resolve("/", options.workingDirectory ?? options.projectDirectory ?? "/");
-  const baseRead = options.readFile ?? (() => undefined);
+  const inMemory = new Map(Object.entries(options.files ?? {}).map(([path, text]) => [posix.resolve(cwd, path), text]));
+  const baseRead = (path: string) => (inMemory.has(path) ? inMemory.get(path) : options.readFile?.(path));
   const contents = new Map<string, string>();
   for (const f of given) contents.set(posix.resolve(cwd, f.path), f.content);
   const cache = new Map<string, string | undefined>();
   const readFile = (path: string): string | undefined => {
     if (contents.has(path)) return contents.get(path);
-    if (!cache.has(path)) cache.set(path, baseRead(path));
+    if (!cache.has(path)) {
+      const text = baseRead(path);
+      cache.set(path, text);
+      // Kept so that a reporter can show the line a diagnostic points at.
+      if (text !== undefined) diagnostics.addSource(display(path), text);
+    }
     return cache.get(path);
   };
   const displayNames = new Map<string, string>(given.map((f) => [posix.resolve(cwd, f.path), f.path]));
   const display = (path: string) => displayNames.get(path) ?? displayPath(path, cwd);
+  for (const f of given) diagnostics.addSource(f.path, f.content);
   const processEnv = options.environment ?? {};
   const explicitDir = options.projectDirectory !== undefined ? posix.resolve(cwd, options.projectDirectory) : undefined;
   const envFiles = options.envFiles?.map((f) => posix.resolve(cwd, f));

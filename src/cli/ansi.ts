@@ -1,0 +1,30 @@
+/** The few text styles the CLI uses; `plain` leaves text alone. */
+export type Style = "bold" | "dim" | "red" | "yellow" | "green" | "cyan";
+export type Paint = (style: Style, text: string) => string;
+
+const SGR: Record<Style, [number, number]> = {
+  bold: [1, 22],
+  dim: [2, 22],
+  red: [31, 39],
+  yellow: [33, 39],
+  green: [32, 39],
+  cyan: [36, 39],
+};
+
+export const plain: Paint = (_style, text) => text;
+
+export const ansi: Paint = (style, text) => {
+  const [on, off] = SGR[style];
+  return text === "" ? text : `\u001b[${on}m${text}\u001b[${off}m`;
+};
+
+/**
+ * Colour when the stream is a terminal, unless NO_COLOR is set to anything
+ * but the empty string (https://no-color.org); `--color`/`--no-color` win
+ * over both.
+ */
+export function wantColour(flag: boolean | undefined, env: Readonly<Record<string, string | undefined>>, isTTY: boolean): boolean {
+  if (flag !== undefined) return flag;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
+  return isTTY;
+}
