@@ -332,7 +332,8 @@ function dumpOf(unit: string): DumpedUnit {
   return run!.dump!;
 }
 
-describe("generated units, read back by systemd", () => {
+// Loading runs systemd --test once per unit (a few seconds on a busy 2-core machine): not a speed check.
+describe("generated units, read back by systemd", { timeout: 60_000 }, () => {
   it("compiles the compose file without diagnostics, into exactly the units expected here", () => {
     expect(result.diagnostics).toEqual([]);
     expect(units.map((u) => u.path).sort()).toEqual(Object.keys(EXPECTED).sort());

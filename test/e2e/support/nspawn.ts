@@ -30,7 +30,10 @@ export class Machine {
   static async boot(options: BootOptions): Promise<Machine> {
     const logFd = openSync(options.log, "a");
     // --register=no --keep-unit: there is no systemd on the host to register with (facts.md).
-    const args = ["--boot", `--directory=${options.root}`, "--register=no", "--keep-unit", `--machine=${options.name}`, `--bind=${options.dockerSocket}:/run/docker.sock`, "--console=passive"];
+    // --console=read-only: the console is copied to the log as it is written. With "passive" nothing
+    // reads it, and once its buffer is full (cloud-init writes a lot there) the machine's systemd
+    // blocks on its next console line: power-off then hangs.
+    const args = ["--boot", `--directory=${options.root}`, "--register=no", "--keep-unit", `--machine=${options.name}`, `--bind=${options.dockerSocket}:/run/docker.sock`, "--console=read-only"];
     const child = spawn(HOST_TOOLS.nspawn, args, { stdio: ["ignore", logFd, logFd] });
     closeSync(logFd);
     const pid = child.pid;

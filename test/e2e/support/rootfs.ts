@@ -10,8 +10,13 @@ import { must, run } from "./proc.js";
  */
 const CACHE_DIR = process.env.COMPOSE2UNITS_E2E_CACHE ?? "/var/cache/compose2units-e2e";
 /** Bump when the debootstrap command or the one-time preparation below changes. */
-const ROOTFS_VERSION = 1;
-const PACKAGES = ["systemd", "systemd-sysv", "dbus"];
+const ROOTFS_VERSION = 3;
+/**
+ * cloud-init: one test provisions the machine with it instead of the harness's own installer.
+ * debootstrap follows Depends but not virtual packages: python3-cryptography (under cloud-init,
+ * through python3-oauthlib) needs python3-cffi-backend-api-*, which python3-cffi-backend provides.
+ */
+const PACKAGES = ["systemd", "systemd-sysv", "dbus", "cloud-init", "python3-cffi-backend"];
 const COMPLETE_MARK = ".compose2units-e2e-complete";
 
 export interface CachedRootfs {
@@ -35,7 +40,9 @@ export async function cachedRootfs(): Promise<CachedRootfs> {
   rmSync(path, { recursive: true, force: true });
   const log = join(CACHE_DIR, "debootstrap.log");
   const r = await run(HOST_TOOLS.debootstrap, ["--variant=minbase", `--include=${PACKAGES.join(",")}`, suite, partial, mirror], { timeoutMs: 10 * 60_000 });
-  writeFileSync(log, r.stdout + r.stderr);
+  // debootstrap's own log (which package failed, and why) is inside the tree removed below.
+  const inner = join(partial, "debootstrap/debootstrap.log");
+  writeFileSync(log, r.stdout + r.stderr + (r.status !== 0 && existsSync(inner) ? `\n--- ${inner}:\n${readFileSync(inner, "utf8")}` : ""));
   if (r.status !== 0) {
     rmSync(partial, { recursive: true, force: true });
     throw new EnvironmentUnavailable(`debootstrap ${suite} from ${mirror} failed (log: ${log}):\n${r.stderr.split("\n").slice(-10).join("\n")}`);
@@ -57,7 +64,28 @@ function prepare(root: string): void {
     rmSync(path, { force: true });
     symlinkSync("/dev/null", path);
   }
+  // Most tests install stacks with the harness's installer: cloud-init stays out of boot
+  // (its generator reads this file) until a test removes the file and seeds it.
+  writeFileSync(join(root, CLOUD_INIT_DISABLED), "");
+  // A system locale, as a cloud image has: without one, cloud-init's locale module asks for
+  // en_US.UTF-8, which Debian's locale-gen does not build unless /etc/locale.gen lists it.
+  writeFileSync(join(root, "etc/default/locale"), "LANG=C.UTF-8\n");
+  mkdirSync(join(root, "etc/cloud/cloud.cfg.d"), { recursive: true });
+  writeFileSync(
+    join(root, "etc/cloud/cloud.cfg.d/90-compose2units-e2e.cfg"),
+    [
+      "# The only datasource is a NoCloud seed in /var/lib/cloud/seed/nocloud/: no metadata service is asked.",
+      "datasource_list: [NoCloud]",
+      "# The machine shares the host's network namespace: cloud-init must not configure or bring up interfaces.",
+      "network:",
+      "  config: disabled",
+      "",
+    ].join("\n"),
+  );
 }
+
+/** While this file exists, cloud-init's systemd generator leaves cloud-init out of boot. */
+export const CLOUD_INIT_DISABLED = "etc/cloud/cloud-init.disabled";
 
 /**
  * The first apt source that carries `suite`'s main component: the mirror
