@@ -68,6 +68,15 @@ export interface Engine {
 
 const NO_DEPENDENCIES: EngineDependencies = { requires: [], wants: [], after: [] };
 
+/** The [Unit] lines for a unit's dependencies on the engine, in the order systemd documents them. */
+export function dependencyEntries(dependencies: EngineDependencies): (readonly [key: string, value: string])[] {
+  return [
+    ...dependencies.requires.map((u) => ["Requires", u] as const),
+    ...dependencies.wants.map((u) => ["Wants", u] as const),
+    ...dependencies.after.map((u) => ["After", u] as const),
+  ];
+}
+
 export const DOCKER_ENGINE: Engine = {
   name: "docker",
   binary: "/usr/bin/docker",

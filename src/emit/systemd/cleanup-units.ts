@@ -1,5 +1,5 @@
 import type { Project } from "../../model/project.js";
-import type { Engine } from "../engine.js";
+import { dependencyEntries, type Engine } from "../engine.js";
 import { SHELL, cleanupScriptHostPath } from "../layout.js";
 import { renderUnit } from "./unit-file.js";
 
@@ -9,15 +9,12 @@ import { renderUnit } from "./unit-file.js";
  * never rebooted would otherwise fill its disk with them.
  */
 export function cleanupService(project: Project, engine: Engine, header: readonly string[]): string {
-  const dependencies = engine.resourceDependencies;
   return renderUnit(header, [
     {
       name: "Unit",
       entries: [
         ["Description", `${project.name}: remove dangling ${engine.name} images`],
-        ...dependencies.requires.map((u) => ["Requires", u] as const),
-        ...dependencies.wants.map((u) => ["Wants", u] as const),
-        ...dependencies.after.map((u) => ["After", u] as const),
+        ...dependencyEntries(engine.resourceDependencies),
       ],
     },
     {

@@ -1,6 +1,6 @@
 import type { DiagnosticBag } from "../../diagnostics.js";
 import type { NamedVolume, Network, Project, RunFlag } from "../../model/project.js";
-import type { Engine } from "../engine.js";
+import { dependencyEntries, type Engine } from "../engine.js";
 import { spellFlags } from "../engine-flags.js";
 import { SHELL } from "../layout.js";
 import { CommandLine } from "./command-line.js";
@@ -63,15 +63,12 @@ function ensureUnit(spec: EnsureSpec, header: readonly string[], diagnostics: Di
   }
   const text = cmd.render(diagnostics, what);
   if (text === undefined || !supported) return undefined;
-  const dependencies = engine.resourceDependencies;
   return renderUnit(header, [
     {
       name: "Unit",
       entries: [
         ["Description", spec.description],
-        ...dependencies.requires.map((u) => ["Requires", u] as const),
-        ...dependencies.wants.map((u) => ["Wants", u] as const),
-        ...dependencies.after.map((u) => ["After", u] as const),
+        ...dependencyEntries(engine.resourceDependencies),
       ],
     },
     {
