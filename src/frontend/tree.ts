@@ -63,26 +63,7 @@ export function treeOf(value: RawValue, locations: LocationIndex, tags: Readonly
 
 /** Plain data and a position index for it; values tagged `!reset` that nothing consumed are dropped. */
 export function flattenTree(tree: Tree, defaultFile: string): { value: RawValue; locations: LocationIndex } {
-  const locations = new LocationIndex(defaultFile);
-  const walk = (node: Tree, pointer: string): RawValue => {
-    locations.setValue(pointer, node.at);
-    if (node.keyAt) locations.setKey(pointer, node.keyAt);
-    switch (node.kind) {
-      case "scalar":
-        return node.value;
-      case "seq": {
-        const out: RawValue[] = [];
-        for (const item of node.items) if (item.tag !== "reset") out.push(walk(item, childPointer(pointer, out.length)));
-        return out;
-      }
-      case "map": {
-        const out: RawMapping = {};
-        for (const [k, v] of node.entries) if (v.tag !== "reset") out[k] = walk(v, childPointer(pointer, k));
-        return out;
-      }
-    }
-  };
-  return { value: walk(tree, ""), locations };
+  return walkTree(tree, defaultFile, false);
 }
 
 /**
@@ -91,8 +72,13 @@ export function flattenTree(tree: Tree, defaultFile: string): { value: RawValue;
  * passes that work on plain data (lifting the v1 format).
  */
 export function indexTree(tree: Tree, defaultFile: string): { value: RawValue; locations: LocationIndex; tags: Map<string, MergeTag> } {
+  return walkTree(tree, defaultFile, true);
+}
+
+function walkTree(tree: Tree, defaultFile: string, keepResets: boolean): { value: RawValue; locations: LocationIndex; tags: Map<string, MergeTag> } {
   const locations = new LocationIndex(defaultFile);
   const tags = new Map<string, MergeTag>();
+  const kept = (node: Tree) => keepResets || node.tag !== "reset";
   const walk = (node: Tree, pointer: string): RawValue => {
     locations.setValue(pointer, node.at);
     if (node.keyAt) locations.setKey(pointer, node.keyAt);
@@ -100,11 +86,14 @@ export function indexTree(tree: Tree, defaultFile: string): { value: RawValue; l
     switch (node.kind) {
       case "scalar":
         return node.value;
-      case "seq":
-        return node.items.map((item, i) => walk(item, childPointer(pointer, i)));
+      case "seq": {
+        const out: RawValue[] = [];
+        for (const item of node.items) if (kept(item)) out.push(walk(item, childPointer(pointer, out.length)));
+        return out;
+      }
       case "map": {
         const out: RawMapping = {};
-        for (const [k, v] of node.entries) out[k] = walk(v, childPointer(pointer, k));
+        for (const [k, v] of node.entries) if (kept(v)) out[k] = walk(v, childPointer(pointer, k));
         return out;
       }
     }
