@@ -120,7 +120,8 @@ Examples:
 
 Prints, as a git-style unified diff, what compiling into the folder would
 add, change and remove, and writes nothing. Contents of 0600 files (env
-files, secrets, credentials) are not shown, only that they differ.
+files, secrets, credentials, the cloud-config) are not shown, only that
+they differ, unless --show-secrets is given.
 ${FILES_NOTE}
 
 Exit codes: 0 no changes, 1 changes, 2 trouble (usage errors or errors in the input).`,
@@ -145,21 +146,13 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .addHelpText("after", HELP.program);
   // Read only when asked for, so that starting the CLI reads no extra file.
   program.on("option:version", () => {
-    io.stdout(readVersion() + "\n");
-    throw new CommanderError(EXIT.ok, "compose2units.version", readVersion());
+    const version = readVersion();
+    io.stdout(version + "\n");
+    throw new CommanderError(EXIT.ok, "compose2units.version", version);
   });
 
-  hostOptions(
-    reportOptions(
-      loadOptions(
-        program
-          .command("compile", { isDefault: true })
-          .description("compile the project into a folder of units (the default command)")
-          .argument("[compose-file]", "the compose file to compile (same as -f; - reads standard input)")
-          .requiredOption("-o, --output <dir>", "folder to write the generated files to; - writes the cloud-config alone to standard output"),
-      ),
-    ),
-  )
+  compilingCommand(program, "compile", "compile the project into a folder of units (the default command)", { isDefault: true })
+    .requiredOption("-o, --output <dir>", "folder to write the generated files to; - writes the cloud-config alone to standard output")
     .option("--nocloud <dir>", "also write user-data and meta-data for cloud-init's NoCloud datasource into this folder")
     .option("--force", "write into a non-empty folder compose2units did not write, and over files in it that have generated names")
     .addHelpText("after", HELP.compile)
@@ -167,33 +160,15 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       exitCode = runCompile(file, flags, io);
     });
 
-  hostOptions(
-    reportOptions(
-      loadOptions(
-        program
-          .command("check")
-          .description("load, validate and compile the project and report what is wrong; write nothing")
-          .argument("[compose-file]", "the compose file to check (same as -f; - reads standard input)"),
-      ),
-    ),
-  )
+  compilingCommand(program, "check", "load, validate and compile the project and report what is wrong; write nothing")
     .addHelpText("after", HELP.check)
     .action((file: string | undefined, flags: HostFlags) => {
       exitCode = runCheck(file, flags, io);
     });
 
-  hostOptions(
-    reportOptions(
-      loadOptions(
-        program
-          .command("diff")
-          .description("show what compiling into an output folder would change there; write nothing")
-          .argument("[compose-file]", "the compose file to compile (same as -f; - reads standard input)")
-          .requiredOption("-o, --output <dir>", "the output folder to compare with")
-          .option("--show-secrets", "also print the contents of 0600 files (env files, secrets, credentials, the cloud-config)"),
-      ),
-    ),
-  )
+  compilingCommand(program, "diff", "show what compiling into an output folder would change there; write nothing")
+    .requiredOption("-o, --output <dir>", "the output folder to compare with")
+    .option("--show-secrets", "also print the contents of 0600 files (env files, secrets, credentials, the cloud-config)")
     .addHelpText("after", HELP.diff)
     .action((file: string | undefined, flags: DiffFlags) => {
       exitCode = runDiff(file, flags, io);
@@ -225,13 +200,22 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   }
 }
 
+/** A subcommand that compiles the project (compile, check, diff): a compose file argument and the load, report and host options. */
+function compilingCommand(program: Command, name: string, description: string, options?: { isDefault: true }): Command {
+  const command = program
+    .command(name, options)
+    .description(description)
+    .argument("[compose-file]", "the compose file (same as -f; - reads standard input)");
+  return hostOptions(reportOptions(loadOptions(command)));
+}
+
 function loadOptions(command: Command): Command {
   return command
-    .addOption(new Option("-f, --file <path>", "compose file; repeat to merge override files in order; - reads standard input (default: as docker compose finds them)").argParser(collect).default([]))
+    .addOption(new Option("-f, --file <path>", "compose file; repeat to merge override files in order; - reads standard input").argParser(collect).default([], "as docker compose finds them"))
     .option("-p, --project-name <name>", "project name (default: COMPOSE_PROJECT_NAME, else name: in the file, else the folder name)")
     .option("--project-directory <dir>", "folder relative paths are resolved against (default: the first compose file's folder)")
-    .addOption(new Option("--env-file <path>", "variables for ${...} instead of .env in the project folder (repeatable)").argParser(collect).default([]))
-    .addOption(new Option("--profile <name>", "activate a profile (repeatable; default: COMPOSE_PROFILES)").argParser(collect).default([]));
+    .addOption(new Option("--env-file <path>", "variables for ${...} instead of .env in the project folder (repeatable)").argParser(collect).default([], ".env"))
+    .addOption(new Option("--profile <name>", "activate a profile (repeatable)").argParser(collect).default([], "COMPOSE_PROFILES"));
 }
 
 function reportOptions(command: Command): Command {
@@ -317,13 +301,14 @@ function runCompile(file: string | undefined, flags: CompileFlags, io: Io): numb
   const compiled = compileAndReport(file, flags, io);
   if ("exitCode" in compiled) return compiled.exitCode;
   const { result } = compiled;
+  const cloudConfig = result.files.find((f) => f.path === "cloud-config.yaml")!;
   if (toStdout) {
-    io.stdout(result.files.find((f) => f.path === "cloud-config.yaml")!.content);
+    io.stdout(cloudConfig.content);
     return EXIT.ok;
   }
   try {
     const outputs: [string, readonly OutputFile[]][] = [[resolve(io.cwd, flags.output), result.files]];
-    if (flags.nocloud !== undefined) outputs.push([resolve(io.cwd, flags.nocloud), nocloudSeed(result.files.find((f) => f.path === "cloud-config.yaml")!, result.project?.name ?? "compose2units")]);
+    if (flags.nocloud !== undefined) outputs.push([resolve(io.cwd, flags.nocloud), nocloudSeed(cloudConfig, result.project?.name ?? "compose2units")]);
     // Every folder is checked before any is written.
     const plans = outputs.map(([dir, files]) => planOutputDir(dir, files, { force: flags.force === true }));
     for (const plan of plans) applyOutputPlan(plan);

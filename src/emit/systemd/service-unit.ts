@@ -80,8 +80,8 @@ export function serviceUnit(ordered: OrderedProject, service: Service, host: Hos
   if (bindSources) line("ExecStartPre", bindSources);
   line("ExecStartPre", createCommand(ordered, service, engine, diagnostics));
   const connects = connectCommands(project, service, engine, diagnostics);
-  if (connects) for (const connect of connects) line("ExecStartPre", connect);
-  else line("ExecStartPre", undefined);
+  if (!connects) unrepresentable = true;
+  else for (const connect of connects) line("ExecStartPre", connect);
   line("ExecStart", new CommandLine(engine.binary).add("start", "--attach").addFrom(service.at, service.containerName));
   if (!oneshot) line("ExecStartPost", waitUntilRunning(service, engine));
   // The container may already be gone (it exited, and --rm removed it); that is not a failed stop.
