@@ -2,7 +2,8 @@ import { LineCounter, parseDocument, isAlias, isMap, isScalar, isSeq, isPair } f
 import type { Node as YamlNode, Document } from "yaml";
 import type { DiagnosticBag, SourceLocation } from "../diagnostics.js";
 import type { LocationIndex } from "./location-index.js";
-import { indexTree, type MergeTag, type Tree, type TreeScalar } from "./tree.js";
+import { readBlockYaml } from "./read-block-yaml.js";
+import { indexTree, inObjectOrder, type MergeTag, type Tree, type TreeScalar } from "./tree.js";
 
 /** A compose file as given: a path for messages and its text. */
 export interface SourceFile {
@@ -34,6 +35,11 @@ export function parseYamlFile(file: SourceFile, diagnostics: DiagnosticBag): Par
  * keeping the position where it was written.
  */
 export function parseYamlTree(file: SourceFile, diagnostics: DiagnosticBag): Tree | undefined {
+  return readBlockYaml(file) ?? parseWithYamlPackage(file, diagnostics);
+}
+
+/** The general path, for any YAML: the yaml package's document, converted into a tree. */
+export function parseWithYamlPackage(file: SourceFile, diagnostics: DiagnosticBag): Tree | undefined {
   const lineCounter = new LineCounter();
   // The yaml package's own duplicate-key check compares each key with every earlier one, which is
   // quadratic in a mapping's size (a `services:` with thousands of entries); the Converter checks instead.
@@ -190,23 +196,4 @@ class Converter {
   private where(node: YamlNode): SourceLocation | undefined {
     return node.range ? this.locate(node.range[0]) : undefined;
   }
-}
-
-const ARRAY_INDEX = /^(?:0|[1-9][0-9]*)$/;
-
-/**
- * The entries in the order a plain object would list them: keys that are
- * array indices first, ascending, then the others as written. The rest of
- * the front end has always seen mappings as plain objects, so keys like
- * `"80"` keep coming first wherever order shows (messages, merges).
- */
-function inObjectOrder(entries: Map<string, Tree>): Map<string, Tree> {
-  let indices: string[] | undefined;
-  for (const k of entries.keys()) if (ARRAY_INDEX.test(k) && Number(k) < 4294967295) (indices ??= []).push(k);
-  if (!indices) return entries;
-  indices.sort((a, b) => Number(a) - Number(b));
-  const out = new Map<string, Tree>();
-  for (const k of indices) out.set(k, entries.get(k)!);
-  for (const [k, v] of entries) if (!out.has(k)) out.set(k, v);
-  return out;
 }

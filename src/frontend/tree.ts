@@ -169,3 +169,22 @@ function canonical(v: RawValue): RawValue {
   }
   return v;
 }
+
+const ARRAY_INDEX = /^(?:0|[1-9][0-9]*)$/;
+
+/**
+ * The entries in the order a plain object would list them: keys that are
+ * array indices first, ascending, then the others as written. The rest of
+ * the front end has always seen mappings as plain objects, so keys like
+ * `"80"` keep coming first wherever order shows (messages, merges).
+ */
+export function inObjectOrder(entries: Map<string, Tree>): Map<string, Tree> {
+  let indices: string[] | undefined;
+  for (const k of entries.keys()) if (ARRAY_INDEX.test(k) && Number(k) < 4294967295) (indices ??= []).push(k);
+  if (!indices) return entries;
+  indices.sort((a, b) => Number(a) - Number(b));
+  const out = new Map<string, Tree>();
+  for (const k of indices) out.set(k, entries.get(k)!);
+  for (const [k, v] of entries) if (!out.has(k)) out.set(k, v);
+  return out;
+}
