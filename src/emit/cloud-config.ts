@@ -34,7 +34,7 @@ export interface CloudConfigOptions {
  * is still being reached: a blocking `systemctl start` there can deadlock, so
  * the starts are queued with --no-block. A document over the size limit is
  * written again with each file that shrinks gzipped (cloud-init's
- * `encoding: gzip+base64`).
+ * `encoding: gzip+base64`), when that can bring it under the limit.
  */
 export function cloudConfig(project: Project, installed: readonly OutputFile[], header: readonly string[], options: CloudConfigOptions & HostOptions, diagnostics: DiagnosticBag): string {
   const limit = options.maxUserData ?? DEFAULT_MAX_USER_DATA;
@@ -48,12 +48,16 @@ export function cloudConfig(project: Project, installed: readonly OutputFile[], 
     diagnostics.warning("invalid-value", `install-docker installs docker.io, but the units run ${engine.name}: name its package (${engine.defaultPackage})`);
   }
   const install = options.installDocker !== undefined ? { package: options.installDocker, enable: engine.enableAfterInstall } : undefined;
-  const render = (p: Project, files: readonly OutputFile[], h: readonly string[], compress: boolean) =>
-    toYaml(mergeHostSettings(bases, renderFlavor(p, files, compress, install)), h);
-  const plain = render(project, installed, header, false);
+  const render = (contents: Contents) => toYaml(mergeHostSettings(bases, renderFlavor(project, installed, contents, install)), header);
+  const plain = render("plain");
   const plainSize = Buffer.byteLength(plain);
   if (plainSize <= limit) return plain;
-  const compressed = render(project, installed, header, true);
+  const floor = Buffer.byteLength(render("floor"));
+  if (floor > limit) {
+    diagnostics.warning("user-data-size", `the cloud-config is ${plainSize} bytes, over the ${limit}-byte user-data limit, and would still be over it with every file compressed (at least ${floor} bytes); ship the files another way (a provisioning bundle) or raise the limit`);
+    return plain;
+  }
+  const compressed = render("gzip");
   const size = Buffer.byteLength(compressed);
   if (size <= limit) {
     diagnostics.warning("user-data-size", `the cloud-config would be ${plainSize} bytes, over the ${limit}-byte user-data limit; large files are gzip-compressed, ${size} bytes in all`);
@@ -63,16 +67,33 @@ export function cloudConfig(project: Project, installed: readonly OutputFile[], 
   return compressed;
 }
 
+/**
+ * How write_files carries each file: as it is; gzip+base64 where that is
+ * shorter; or, to learn cheaply whether compressing can help at all, a
+ * stand-in no longer than the shortest text either of those could give (a
+ * gzip stream of nothing is 20 bytes, 28 characters in base64). Compressing
+ * thousands of files takes longer than the rest of the compile.
+ */
+type Contents = "plain" | "gzip" | "floor";
+
+const SHORTEST_GZIP_BASE64 = 28;
+
 /** gzip+base64 where that is shorter; small files grow when compressed and stay as they are. */
 function smaller(content: string): { content: string } | { encoding: "gzip+base64"; content: string } {
   const packed = gzipSync(content, { level: 9 }).toString("base64");
   return packed.length < Buffer.byteLength(content) ? { encoding: "gzip+base64", content: packed } : { content };
 }
 
-function writeFiles(files: readonly OutputFile[], compress: boolean) {
+function writeFiles(files: readonly OutputFile[], contents: Contents) {
   return files
     .filter((f) => f.installPath !== undefined)
-    .map((f) => ({ path: f.installPath!, owner: "root:root", permissions: f.permissions, ...(compress ? smaller(f.content) : { content: f.content }) }));
+    .map((f) => ({ path: f.installPath!, owner: "root:root", permissions: f.permissions, ...carried(f.content, contents) }));
+}
+
+function carried(content: string, contents: Contents): { content: string } | { encoding: "gzip+base64"; content: string } {
+  if (contents === "gzip") return smaller(content);
+  if (contents === "floor") return { content: "x".repeat(Math.min(Buffer.byteLength(content), SHORTEST_GZIP_BASE64)) };
+  return { content };
 }
 
 /**
@@ -109,13 +130,13 @@ interface EngineInstall {
   readonly enable: readonly string[];
 }
 
-function renderCloudInit(project: Project, installed: readonly OutputFile[], compress: boolean, install?: EngineInstall): Record<string, unknown> {
+function renderCloudInit(project: Project, installed: readonly OutputFile[], contents: Contents, install?: EngineInstall): Record<string, unknown> {
   const units = project.services.map((s) => serviceUnitName(project, s.name));
   const timer = cleanupUnitName(project, "timer");
   const document = {
     // Packages install in cloud-init's config stage, before runcmd enables the stack.
     ...(install !== undefined ? { packages: [install.package] } : {}),
-    write_files: writeFiles(installed, compress),
+    write_files: writeFiles(installed, contents),
     runcmd: [
       ["systemctl", "daemon-reload"],
       ["systemctl", "enable", ...(install?.enable ?? []), ...units, targetUnitName(project), timer],
@@ -130,7 +151,7 @@ function renderCloudInit(project: Project, installed: readonly OutputFile[], com
  * section and runs `command` on the ones that start the stack; it reads
  * unit content as plain text only, so compression applies to write_files.
  */
-function renderCoreos(project: Project, installed: readonly OutputFile[], compress: boolean): Record<string, unknown> {
+function renderCoreos(project: Project, installed: readonly OutputFile[], contents: Contents): Record<string, unknown> {
   const isUnit = (f: OutputFile) => f.installPath?.startsWith(`${UNIT_DIR}/`) ?? false;
   const starts = new Set([targetUnitName(project), cleanupUnitName(project, "timer")]);
   const units = installed.filter(isUnit).map((f) => ({
@@ -139,5 +160,5 @@ function renderCoreos(project: Project, installed: readonly OutputFile[], compre
     ...(starts.has(f.path) ? { command: "start" } : {}),
     content: f.content,
   }));
-  return { write_files: writeFiles(installed.filter((f) => !isUnit(f)), compress), coreos: { units } };
+  return { write_files: writeFiles(installed.filter((f) => !isUnit(f)), contents), coreos: { units } };
 }
