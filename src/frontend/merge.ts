@@ -265,11 +265,17 @@ const UNIQUE_RULES = new PathRules(UNIQUE);
  * replaces the earlier one in its place. Compose applies this to every file,
  * merged or not.
  */
-export function enforceUnicity(tree: Tree, path: readonly string[] = []): Tree {
+export function enforceUnicity(tree: Tree, path: string[] = []): Tree {
+  // Nodes with nothing to drop are returned as they are: copying every mapping of a large project cost more than the rule.
   if (tree.kind === "map") {
-    const entries = new Map<string, Tree>();
-    for (const [k, v] of tree.entries) entries.set(k, enforceUnicity(v, [...path, k]));
-    return { ...tree, entries };
+    let entries: Map<string, Tree> | undefined;
+    for (const [k, v] of tree.entries) {
+      path.push(k);
+      const unique = enforceUnicity(v, path);
+      path.pop();
+      if (unique !== v) (entries ??= new Map(tree.entries)).set(k, unique);
+    }
+    return entries ? { ...tree, entries } : tree;
   }
   if (tree.kind === "seq") {
     const rule = UNIQUE_RULES.find(path);
@@ -285,6 +291,7 @@ export function enforceUnicity(tree: Tree, path: readonly string[] = []): Tree {
         items.push(item);
       } else items[at] = item;
     }
+    if (items.length === tree.items.length && items.every((item, i) => item === tree.items[i])) return tree;
     return { ...tree, items } satisfies TreeSeq;
   }
   return tree;

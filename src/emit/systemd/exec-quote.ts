@@ -75,6 +75,9 @@ function unplaceable(code: number): string | undefined {
   return undefined;
 }
 
+/** Words that stay as they are: none of the characters escaped, quoted or refused below. */
+const BARE_WORD = /^[\w@+=:,./-]+$/;
+
 /** Characters that make systemd's word splitter act (step 2): the word must be quoted. */
 const NEEDS_QUOTES = /[\s"'\\]/u;
 
@@ -85,6 +88,8 @@ const NEEDS_QUOTES = /[\s"'\\]/u;
  * comment and `execLine`.
  */
 export function quoteExecWord(word: string): QuoteResult {
+  // Most words (flags, names, image references, ports) need nothing done: skip the walk over their characters.
+  if (BARE_WORD.test(word)) return { ok: true, text: word };
   let body = "";
   for (const ch of word) {
     const code = ch.codePointAt(0)!;

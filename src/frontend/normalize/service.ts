@@ -46,6 +46,9 @@ const REJECTED_KEYS: Readonly<Record<string, string>> = {
 };
 
 /** Turns one validated service mapping into the model, reporting what cannot be compiled. */
+/** In the rules' order, which is the order of the flags in the unit. */
+const RUN_FLAG_ENTRIES = Object.entries(RUN_FLAG_RULES);
+
 export function normalizeService(node: Node, name: string, format: "v1" | "compose", top: Node): Service | undefined {
   const ctx = node.ctx;
   for (const key of Object.keys(node.value)) {
@@ -55,7 +58,7 @@ export function normalizeService(node: Node, name: string, format: "v1" | "compo
 
   const image = imageSource(node, name);
   const runFlags: RunFlag[] = [];
-  for (const [key, rule] of Object.entries(RUN_FLAG_RULES)) if (node.has(key)) runFlags.push(...rule(node, key));
+  for (const [key, rule] of RUN_FLAG_ENTRIES) if (node.has(key)) runFlags.push(...rule(node, key));
   runFlags.push(...deployFlags(node, name));
   const networkMode = normalizeNetworkMode(node);
   if (networkMode && node.has("networks")) node.ctx.diagnostics.error("invalid-value", `service "${name}": network_mode and networks cannot be combined`, node.keyAt("networks"));
