@@ -33,6 +33,9 @@ const OUTSIDE_SUBSET_CHARACTERS = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufef
 
 const DECLINE = Symbol("outside the block subset");
 
+/** A `<<` key, quoted or not, is a merge key to the yaml package (which checks its value): left to it. */
+const MERGE_KEY = "<<";
+
 function decline(): never {
   throw DECLINE;
 }
@@ -102,7 +105,7 @@ class BlockReader {
       const colon = keyEnd(line, column);
       if (colon < 0) decline();
       const key = this.key(line, column, colon);
-      if (keys.has(key.value)) decline();
+      if (keys.has(key.value) || key.value === MERGE_KEY) decline();
       keys.add(key.value);
       const keyAt = this.at(this.row, column);
       const value = this.valueAfterIndicator(line, colon + 1, column) as Mutable<Tree>;
@@ -144,6 +147,8 @@ class BlockReader {
     if (start === line.length || line.charCodeAt(start) === HASH) return this.valueBelow(start, owner);
     const c = line.charCodeAt(start);
     if (c === 0x7c /* | */ || c === 0x3e /* > */) return this.blockScalar(line, start, owner);
+    // A flow collection, even one holding `a: b`; a flow collection as a key (`[a]: b`) is declined by inlineValue.
+    if (c === 0x5b /* [ */ || c === 0x7b /* { */) return this.inlineValueLine(line, start, owner);
     if (isSequenceEntry(line, start)) {
       // `- - x`: a sequence in a sequence entry; `key: - x` is an error.
       if (line.charCodeAt(from - 1) !== DASH || from - 1 !== owner) decline();
@@ -153,6 +158,11 @@ class BlockReader {
       if (line.charCodeAt(from - 1) !== DASH || from - 1 !== owner) decline();
       return this.mapping(start);
     }
+    return this.inlineValueLine(line, start, owner);
+  }
+
+  /** inlineValue, then on to the next line, which must not continue the value. */
+  private inlineValueLine(line: string, start: number, owner: number): Tree {
     const value = this.inlineValue(line, start);
     this.row = this.nextContent(this.row + 1);
     if (this.row < this.lines.length && indentOf(this.lines[this.row]!) > owner) decline();
@@ -227,7 +237,7 @@ class BlockReader {
         // Keys are named by their YAML value, without the octal reading values get.
         const keyValue = key.quoted ? key.value : resolvePlain(line.slice(keyStart, key.end));
         const text = keyValue === null ? "null" : String(keyValue);
-        if (keys.has(keyValue)) decline();
+        if (keys.has(keyValue) || keyValue === MERGE_KEY) decline();
         keys.add(keyValue);
         const valueStart = skipSpaces(line, key.end + 1);
         const value = this.flowScalar(line, valueStart);
@@ -263,7 +273,8 @@ class BlockReader {
       end++;
     }
     while (end > start && line.charCodeAt(end - 1) === SPACE) end--;
-    if (end === start || !isPlainStart(line, start)) decline();
+    // Inside a flow collection, `-`, `?` or `:` starts a plain scalar only before a character that is safe there.
+    if (end === start || !isPlainStart(line, start) || (end === start + 1 && "-?:".includes(line[start]!))) decline();
     const text = line.slice(start, end);
     return { value: plainValue(text), end, quoted: false };
   }
