@@ -30,6 +30,21 @@ describe("writing the output folder", () => {
     expect(readdirSync(join(dir, ".."))).toEqual(["out"]);
   });
 
+  it("gives every file its declared permissions also under a umask that would narrow them, in a new folder and an existing one", () => {
+    const previous = process.umask(0o077);
+    try {
+      const dir = fresh();
+      writeOutputDir(dir, [file("a.service", "A\n"), file("run.sh", "#!/bin/sh\n", "0755")]);
+      expect(statSync(join(dir, "a.service")).mode & 0o777).toBe(0o644);
+      expect(statSync(join(dir, "run.sh")).mode & 0o777).toBe(0o755);
+      writeOutputDir(dir, [file("a.service", "A2\n"), file("b.service", "B\n"), file("run.sh", "#!/bin/sh\n", "0755")]);
+      expect(statSync(join(dir, "a.service")).mode & 0o777).toBe(0o644);
+      expect(statSync(join(dir, "b.service")).mode & 0o777).toBe(0o644);
+    } finally {
+      process.umask(previous);
+    }
+  });
+
   it("removes files it generated before and no longer generates, with the folders they leave empty", () => {
     const dir = fresh();
     writeOutputDir(dir, [file("a.service", "A\n"), file("env/web.env", "X=1\n", "0600"), file("b.service", "B\n")]);

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, fchmodSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, posix } from "node:path";
 import type { OutputFile } from "../emit/output-file.js";
 
@@ -129,9 +129,15 @@ function createFolder(dir: string, files: readonly OutputFile[]): void {
   mkdirSync(parent, { recursive: true });
   const staging = mkdtempSync(join(parent, `.${basename(dir)}.new-`));
   try {
+    // Thousands of files share a handful of folders: each is made once, not once per file.
+    const made = new Set<string>([staging]);
     for (const file of files) {
       const target = join(staging, file.path);
-      mkdirSync(dirname(target), { recursive: true, mode: 0o755 });
+      const folder = dirname(target);
+      if (!made.has(folder)) {
+        mkdirSync(folder, { recursive: true, mode: 0o755 });
+        made.add(folder);
+      }
       writeFile(target, file);
     }
     writeFileSync(join(staging, MANIFEST), manifestText(files.map((f) => f.path).sort()));
@@ -144,9 +150,14 @@ function createFolder(dir: string, files: readonly OutputFile[]): void {
 }
 
 function writeFile(path: string, file: OutputFile): void {
-  writeFileSync(path, file.content, { mode: mode(file) });
-  // The umask may have narrowed the mode given at creation.
-  chmodSync(path, mode(file));
+  const fd = openSync(path, "w", mode(file));
+  try {
+    writeFileSync(fd, file.content);
+    // The umask may have narrowed the mode given at creation.
+    fchmodSync(fd, mode(file));
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function mode(file: OutputFile): number {
