@@ -66,6 +66,13 @@ function compileWithCli(file, n) {
   return r;
 }
 
+/** The real CLI with `-o -`: the whole stack as one cloud-config on stdout, no folder of files written. */
+function compileToStdout(file) {
+  const r = nodeProcess([cli, file, "-p", "bench", "-o", "-"]);
+  if (!r.stdout.startsWith("#cloud-config\n")) throw new Error(`compose2units -o - printed no cloud-config for ${file}`);
+  return r;
+}
+
 /** compile() alone, in a fresh process: the library without the CLI, its start-up and its writes. */
 function compileInProcess(file) {
   const r = nodeProcess([join(root, "bench/compile-once.mjs"), file]);
@@ -103,17 +110,25 @@ const file1k = join(work, "compose-1000.yml");
 writeFileSync(file1k, generateCompose(1000));
 // Alternated, so both see the same machine load.
 const cliSamples = [];
+const stdoutSamples = [];
 const composeSamples = [];
 for (let i = 0; i < runs; i++) {
   cliSamples.push(compileWithCli(file1k, 1000));
+  stdoutSamples.push(compileToStdout(file1k));
   if (dockerCompose) composeSamples.push(externalProcess(dockerCompose, ["-f", file1k, "config"], work));
 }
 const cli1k = summarize(cliSamples);
 row("1,000 services: compose2units CLI", cli1k, `${ratio(cli1k.wall, floor.wall)} the floor`);
+const stdout1k = summarize(stdoutSamples);
+row("1,000 services: compose2units CLI, -o -", stdout1k, "the cloud-config to stdout, no files written");
 let compose1k;
 if (dockerCompose) {
   compose1k = summarize(composeSamples);
-  row("1,000 services: docker-compose config", compose1k, `${ratio(compose1k.wall, cli1k.wall)} compose2units's time (CPU: ${ratio(compose1k.cpu, cli1k.cpu)})`);
+  row(
+    "1,000 services: docker-compose config",
+    compose1k,
+    `${ratio(compose1k.wall, cli1k.wall)} compose2units's time (CPU: ${ratio(compose1k.cpu, cli1k.cpu)}); ${ratio(compose1k.wall, stdout1k.wall)} its -o - time`,
+  );
 }
 const lib1k = measure(runs, () => compileInProcess(file1k));
 row("1,000 services: compile() alone", lib1k, "in-process, no start-up or writes");
@@ -136,6 +151,7 @@ for (const r of rows) console.log(line(r));
 console.log("");
 if (compose1k) {
   console.log(`docker-compose config / compose2units, 1,000 services: ${ratio(compose1k.wall, cli1k.wall)} wall, ${ratio(compose1k.cpu, cli1k.cpu)} CPU (goal: at least 10x)`);
+  console.log(`docker-compose config / compose2units -o -, 1,000 services: ${ratio(compose1k.wall, stdout1k.wall)} wall, ${ratio(compose1k.cpu, stdout1k.cpu)} CPU (neither writes files)`);
 } else {
   console.log("docker-compose (/usr/bin/docker-compose) is not installed: no comparison");
 }
