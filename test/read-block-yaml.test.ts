@@ -7,7 +7,8 @@ import { readBlockYaml } from "../src/frontend/read-block-yaml.js";
 import { indexTree, type Tree } from "../src/frontend/tree.js";
 // @ts-expect-error the benchmark's generator is plain JavaScript without declarations
 import { generateCompose as untypedGenerateCompose } from "../bench/generate.mjs";
-import { FIXTURES, listFixtures } from "./support/fixtures.js";
+import { listFixtures } from "./support/fixtures.js";
+import { prng } from "./support/systemd-exec.js";
 
 /**
  * readBlockYaml is a fast path: for the block-style YAML it reads, its tree
@@ -98,18 +99,6 @@ function show(tree: Tree): string {
 
 // ---------------------------------------------------------------------------
 // Random documents.
-
-/** mulberry32: a tiny seeded generator, so that every document can be made again from its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Plain scalars that the core schema reads as numbers, booleans or null, in every spelling, and their near misses. */
 const SCHEMA_SPELLINGS = [
@@ -390,7 +379,7 @@ class DocumentWriter {
 
 /** One random document, the same for the same seed. */
 function generateDocument(seed: number): string {
-  const next = random(seed);
+  const next = prng(seed);
   const kind = next();
   // Most documents stay inside the subset; the others wander out at some of their choices.
   const style: Style = {
