@@ -38,6 +38,18 @@ describe("diagnostics for people and for logs", () => {
     expect(stripAnsi(r.stderr)).toBe(LINE + FRAME + "\n");
   });
 
+  it("frames and colours when piped if FORCE_COLOR is set, over NO_COLOR; FORCE_COLOR=0 turns colour off on a terminal; the flags win over both", async () => {
+    const dir = projectDir({ "bad.yml": BAD });
+    const forced = await cliInProcess(["check", "bad.yml"], dir, { env: { FORCE_COLOR: "1", NO_COLOR: "1" } });
+    expect(forced.stderr).toContain(ESC);
+    expect(stripAnsi(forced.stderr)).toBe(LINE + FRAME + "\n");
+    expect((await cliInProcess(["check", "bad.yml"], dir, { stderrIsTTY: true, env: { FORCE_COLOR: "0" } })).stderr).toBe(LINE + FRAME + "\n");
+    expect((await cliInProcess(["check", "bad.yml"], dir, { stderrIsTTY: true, env: { FORCE_COLOR: "false" } })).stderr).toBe(LINE + FRAME + "\n");
+    // Empty, it does not count, like NO_COLOR.
+    expect((await cliInProcess(["check", "bad.yml"], dir, { env: { FORCE_COLOR: "" } })).stderr).toBe(LINE);
+    expect((await cliInProcess(["check", "bad.yml", "--no-color"], dir, { env: { FORCE_COLOR: "1" } })).stderr).toBe(LINE);
+  });
+
   it("frames a diagnostic in a file read through the project (an extends target), under its name", async () => {
     const dir = projectDir({
       "compose.yaml": "services:\n  web:\n    extends:\n      file: base.yaml\n      service: base\n",

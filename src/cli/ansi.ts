@@ -20,11 +20,21 @@ export const ansi: Paint = (style, text) => {
 
 /**
  * Colour when the stream is a terminal, unless NO_COLOR is set to anything
- * but the empty string (https://no-color.org); `--color`/`--no-color` win
- * over both.
+ * but the empty string (https://no-color.org). FORCE_COLOR, set to anything
+ * but the empty string, turns it on anywhere, as for Node itself and the
+ * tools CI systems set it for; `0` or `false` turn it off. `--color` and
+ * `--no-color` win over both variables.
  */
 export function wantColour(flag: boolean | undefined, env: Readonly<Record<string, string | undefined>>, isTTY: boolean): boolean {
-  if (flag !== undefined) return flag;
+  const forced = flag ?? forcedColour(env);
+  if (forced !== undefined) return forced;
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
   return isTTY;
+}
+
+/** What FORCE_COLOR asks for: on, off, or nothing (unset or empty). */
+export function forcedColour(env: Readonly<Record<string, string | undefined>>): boolean | undefined {
+  const force = env.FORCE_COLOR;
+  if (force === undefined || force === "") return undefined;
+  return force !== "0" && force !== "false";
 }

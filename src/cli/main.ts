@@ -10,7 +10,7 @@ import { projectToYaml } from "../config-yaml.js";
 import { DiagnosticBag, hasErrors, type Diagnostic } from "../diagnostics.js";
 import { loadProject, projectName } from "../frontend/load-project.js";
 import type { SourceFile } from "../frontend/parse-yaml.js";
-import { ansi, plain, wantColour } from "./ansi.js";
+import { ansi, forcedColour, plain, wantColour } from "./ansi.js";
 import { formatPlanDiff } from "./diff.js";
 import { processIo, type Io } from "./io.js";
 import { readComposeFiles, readText } from "./read-input.js";
@@ -221,7 +221,7 @@ function loadOptions(command: Command): Command {
 function reportOptions(command: Command): Command {
   return command
     .addOption(new Option("--format <format>", "diagnostics on stderr as text lines or as one JSON document").choices(["text", "json"]).default("text"))
-    .option("--color", "colour diagnostics and show the source line under each (default: when writing to a terminal, unless NO_COLOR is set)")
+    .option("--color", "colour diagnostics and show the source line under each (default: when writing to a terminal, unless NO_COLOR is set; FORCE_COLOR=1 forces it)")
     .option("--no-color", "no colour, even on a terminal")
     .option("--strict", "treat warnings as errors: report them as errors, exit 1 and write nothing");
 }
@@ -399,11 +399,12 @@ function runConfig(services: readonly string[], flags: ConfigFlags, io: Io): num
 /**
  * Diagnostics go to stderr, so that stdout carries only what was asked for
  * (`config`'s YAML, `-o -`'s cloud-config, `diff`'s diff). A code frame and
- * colour are for people: on a terminal, or when --color asks for them.
+ * colour are for people: on a terminal, or when --color or FORCE_COLOR asks for them.
  */
 function report(diagnostics: readonly Diagnostic[], sources: ReadonlyMap<string, string>, flags: ReportFlags, io: Io): void {
   const colour = wantColour(flags.color, io.env, io.stderrIsTTY);
-  const frames = io.stderrIsTTY || flags.color === true;
+  // Forced colour (--color, FORCE_COLOR) is for a person reading a log: the source lines help there too.
+  const frames = io.stderrIsTTY || (flags.color ?? forcedColour(io.env)) === true;
   const text = formatReport(diagnostics, sources, { format: flags.format, frames, paint: colour ? ansi : plain });
   if (text !== "") io.stderr(text);
 }
