@@ -59,6 +59,29 @@ describe("compose2units diff", SLOW, () => {
     expect(got).toEqual(want);
   });
 
+  it("with --nocloud also compares the seed folder, and git apply brings both up to date", () => {
+    const dir = projectDir({ "compose.yaml": ONE, "two.yaml": TWO });
+    expect(cliProcess(["compose.yaml", "-p", "s", "-o", "out", "--nocloud", "seed"], dir).status).toBe(0);
+    expect(cliProcess(["diff", "compose.yaml", "-p", "s", "-o", "out", "--nocloud", "seed"], dir)).toEqual({ status: 0, stdout: "", stderr: "" });
+    expect(cliProcess(["two.yaml", "-p", "s", "-o", "want", "--nocloud", "want-seed"], dir).status).toBe(0);
+    const before = snapshot(dir);
+    const r = cliProcess(["diff", "two.yaml", "-p", "s", "-o", "out", "--nocloud", "seed", "--show-secrets"], dir);
+    expect(r.status).toBe(1);
+    expect(snapshot(dir)).toEqual(before);
+    // The seed names its instance after the document: a changed stack changes meta-data and user-data.
+    expect(r.stdout).toContain("diff --git a/seed/meta-data b/seed/meta-data\n");
+    expect(r.stdout).toContain("diff --git a/seed/user-data b/seed/user-data\n");
+    writeFileSync(join(dir, "changes.diff"), r.stdout);
+    expect(run("git", ["apply", "changes.diff"], { cwd: dir }).stderr).toBe("");
+    for (const [got, want] of [["out", "want"], ["seed", "want-seed"]] as const) {
+      const wanted = readTree(join(dir, want));
+      const have = readTree(join(dir, got));
+      wanted.delete(".compose2units-manifest");
+      have.delete(".compose2units-manifest");
+      expect(have).toEqual(wanted);
+    }
+  });
+
   it("shows that a 0600 file changes without printing its contents", () => {
     const dir = projectDir({ "compose.yaml": WITH_ENV });
     expect(cliProcess(["compose.yaml", "-p", "s", "-o", "out"], dir).status).toBe(0);

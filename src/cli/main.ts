@@ -63,6 +63,7 @@ interface CompileFlags extends HostFlags {
 
 interface DiffFlags extends HostFlags {
   output: string;
+  nocloud?: string;
   showSecrets?: true;
 }
 
@@ -121,7 +122,8 @@ Examples:
 Prints, as a git-style unified diff, what compiling into the folder would
 add, change and remove, and writes nothing. Contents of 0600 files (env
 files, secrets, credentials, the cloud-config) are not shown, only that
-they differ, unless --show-secrets is given.
+they differ, unless --show-secrets is given. With --nocloud, the seed folder
+compile --nocloud writes is compared too.
 ${FILES_NOTE}
 
 Exit codes: 0 no changes, 1 changes, 2 trouble (usage errors or errors in the input).`,
@@ -168,6 +170,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
 
   compilingCommand(program, "diff", "show what compiling into an output folder would change there; write nothing")
     .requiredOption("-o, --output <dir>", "the output folder to compare with")
+    .option("--nocloud <dir>", "also compare the NoCloud seed folder compile --nocloud writes")
     .option("--show-secrets", "also print the contents of 0600 files (env files, secrets, credentials, the cloud-config)")
     .addHelpText("after", HELP.diff)
     .action((file: string | undefined, flags: DiffFlags) => {
@@ -328,17 +331,24 @@ function runDiff(file: string | undefined, flags: DiffFlags, io: Io): number {
   if (flags.output === "-") return usageExit(io, "diff compares with an output folder; -o - has none", EXIT.trouble);
   const compiled = compileAndReport(file, flags, io);
   if ("exitCode" in compiled) return EXIT.trouble;
-  let plan: OutputPlan;
+  const { result } = compiled;
+  // The same folders compile writes, each under the name it was given, so the diff reads (and applies) from here.
+  const folders: [string, readonly OutputFile[]][] = [[flags.output, result.files]];
+  if (flags.nocloud !== undefined) {
+    const cloudConfig = result.files.find((f) => f.path === "cloud-config.yaml")!;
+    folders.push([flags.nocloud, nocloudSeed(cloudConfig, result.project?.name ?? "compose2units")]);
+  }
+  let plans: [string, OutputPlan][];
   try {
     // Nothing is written, so a folder compile would refuse is still compared.
-    plan = planOutputDir(resolve(io.cwd, flags.output), compiled.result.files, { force: true });
+    plans = folders.map(([name, files]) => [name, planOutputDir(resolve(io.cwd, name), files, { force: true })]);
   } catch (e) {
     if (e instanceof OutputDirError) return usageExit(io, e.message, EXIT.trouble);
     throw e;
   }
   const paint = wantColour(flags.color, io.env, io.stdoutIsTTY) ? ansi : plain;
-  io.stdout(formatPlanDiff(plan, flags.output, paint, { showSecrets: flags.showSecrets === true }));
-  return plan.changes.length > 0 ? EXIT.differs : EXIT.ok;
+  io.stdout(plans.map(([name, plan]) => formatPlanDiff(plan, name, paint, { showSecrets: flags.showSecrets === true })).join(""));
+  return plans.some(([, plan]) => plan.changes.length > 0) ? EXIT.differs : EXIT.ok;
 }
 
 /** The cloud-config and host flags as compile options; a flag that cannot be used is a usage error. */
