@@ -174,6 +174,19 @@ describe("semantic checks the schema cannot make, each at its value", () => {
     ]);
   });
 
+  it("~ in a bind source is root's home, with a warning at the source; ~user is refused", () => {
+    const tilde = load({
+      "compose.yaml": "services:\n  web:\n    image: nginx\n    volumes:\n      - ~/data:/data\n      - type: bind\n        source: '~'\n        target: /home\n",
+    });
+    expect(tilde.service("web").mounts.map((m) => (m.type === "bind" ? m.source : m.type))).toEqual(["/root/data", "/root"]);
+    expect(tilde.warnings).toEqual([
+      'compose.yaml:5:9: warning invalid-value: "~/data" is /root/data on the host: the units run as root, whose home is /root; write the absolute path to mean another user\'s home',
+      'compose.yaml:7:17: warning invalid-value: "~" is /root on the host: the units run as root, whose home is /root; write the absolute path to mean another user\'s home',
+    ]);
+    const other = load({ "compose.yaml": "services:\n  web:\n    image: nginx\n    volumes:\n      - ~bob/data:/data\n" });
+    expect(other.errors).toEqual(['compose.yaml:5:9: error invalid-value: "~bob/data": another user\'s home (~user) is not supported; write the absolute path']);
+  });
+
   it("port, duration, size and restart syntax", () => {
     const bad = load(
       { "compose.yaml": "services:\n  web:\n    image: nginx\n    ports: ['80:80:80x']\n    healthcheck: {test: [CMD, 'true'], interval: often}\n    mem_limit: lots\n    restart: sometimes\n" },

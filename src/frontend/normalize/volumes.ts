@@ -1,4 +1,5 @@
 import { posix } from "node:path";
+import type { SourceLocation } from "../../diagnostics.js";
 import type { Mount } from "../../model/project.js";
 import { asBoolean, isMapping, scalarText, type Node } from "./context.js";
 import { isByteSize } from "./units-of-measure.js";
@@ -62,7 +63,7 @@ function shortVolume(service: Node, text: string, i: number): Mount | undefined 
   const readOnly = modes.includes("ro");
   const options = modes.filter((m) => m !== "ro" && m !== "rw");
   if (source === undefined || source === "") return { type: "anonymous", target, readOnly, options, at };
-  if (isHostPath(source)) return { type: "bind", source: hostPath(service, source), target, readOnly, options, at };
+  if (isHostPath(source)) return { type: "bind", source: hostPath(service, source, at), target, readOnly, options, at };
   return { type: "volume", volume: source, target, readOnly, options, at };
 }
 
@@ -89,7 +90,7 @@ function longVolume(service: Node, i: number): Mount | undefined {
       const selinux = scalarText(bind?.get("selinux"));
       if (selinux) options.push(selinux);
       if (bind && asBoolean(bind.get("create_host_path")) === false) unsupported("bind", "bind.create_host_path: false is not supported: docker creates missing host paths for -v mounts");
-      return { type: "bind", source: hostPath(service, source), target, readOnly, options, at };
+      return { type: "bind", source: hostPath(service, source, item.at("source")), target, readOnly, options, at };
     }
     case "volume": {
       const volume = item.child("volume");
@@ -121,10 +122,24 @@ function isHostPath(source: string): boolean {
   return source.startsWith("/") || source.startsWith(".") || source.startsWith("~");
 }
 
-/** Relative host paths are relative to the project directory, as in compose. */
-function hostPath(service: Node, source: string): string {
+/**
+ * Relative host paths are relative to the project directory, as in compose.
+ * `~` is the home of whoever runs docker compose; the units run as root on
+ * the host, so here it is /root, which the user is told, since compose on
+ * their own machine would have used their home.
+ */
+function hostPath(service: Node, source: string, at: SourceLocation): string {
   if (source.startsWith("/")) return withoutTrailingSlash(posix.normalize(source));
-  if (source === "~" || source.startsWith("~/")) return withoutTrailingSlash(posix.join("/root", source.slice(1)));
+  if (source === "~" || source.startsWith("~/")) {
+    const path = withoutTrailingSlash(posix.join("/root", source.slice(1)));
+    service.ctx.diagnostics.warning("invalid-value", `"${source}" is ${path} on the host: the units run as root, whose home is /root; write the absolute path to mean another user's home`, at);
+    return path;
+  }
+  if (source.startsWith("~")) {
+    // docker compose reads `~bob/x` as $HOME/bob/x, docker-compose 1.x as bob's home: neither is safe to guess.
+    service.ctx.diagnostics.error("invalid-value", `"${source}": another user's home (~user) is not supported; write the absolute path`, at);
+    return source;
+  }
   return posix.resolve(service.ctx.projectDirectory, source);
 }
 
