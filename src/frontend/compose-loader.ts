@@ -7,6 +7,7 @@ import { enforceUnicity, mergeService, mergeTrees } from "./merge.js";
 import { parseYamlTree, type RawMapping } from "./parse-yaml.js";
 import { rebasePaths, rebaseService } from "./rebase-paths.js";
 import { child, indexTree, isMap, rawOf, sameValue, text, treeOf, withEntry, type Tree, type TreeMap } from "./tree.js";
+import { inputPath } from "./input-paths.js";
 
 /** One compose file, parsed, lifted to the current format and interpolated. */
 export interface ComposeLayer {
@@ -107,15 +108,15 @@ export class ComposeLoader {
         diagnostics.error("schema", "an include entry must be a path or a mapping with path:", entry.at);
         continue;
       }
-      const paths = spec.paths.map((p) => ({ ...p, abs: posix.resolve(scope.workingDir, p.value) }));
+      const paths = spec.paths.map((p) => ({ ...p, abs: inputPath(p.value, scope.workingDir, scope.environment) }));
       const main = paths[0]!;
       const chain = [...scope.includedBy, layer.path];
       if (chain.includes(main.abs)) {
         diagnostics.error("invalid-value", `include cycle: ${[...chain, main.abs].map(this.host.display).join(" includes ")}`, main.at);
         continue;
       }
-      const projectDir = spec.projectDirectory ? posix.resolve(scope.workingDir, spec.projectDirectory) : posix.dirname(main.abs);
-      let envFiles = spec.envFiles.map((f) => posix.resolve(scope.workingDir, f));
+      const projectDir = spec.projectDirectory ? inputPath(spec.projectDirectory, scope.workingDir, scope.environment) : posix.dirname(main.abs);
+      let envFiles = spec.envFiles.map((f) => inputPath(f, scope.workingDir, scope.environment));
       if (spec.envFiles.length === 0) {
         const dotEnv = posix.join(projectDir, ".env");
         envFiles = this.host.readFile(dotEnv) !== undefined ? [dotEnv] : [];
@@ -174,7 +175,7 @@ export class ComposeLoader {
     let baseLayer = layer;
     const file = ext.kind === "map" ? child(ext, "file") : undefined;
     if (file) {
-      const path = posix.resolve(posix.dirname(layer.path), text(file) ?? "");
+      const path = inputPath(text(file) ?? "", posix.dirname(layer.path), environment);
       const loaded = this.extendsFile(path, environment);
       if (!loaded) {
         diagnostics.error("missing-input", `service "${name}" extends a service in ${this.host.display(path)}, which cannot be read`, file.at);

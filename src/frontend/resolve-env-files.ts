@@ -1,10 +1,10 @@
-import { posix } from "node:path";
 import type { DiagnosticBag, SourceLocation } from "../diagnostics.js";
 import { parseDotenv } from "./dotenv.js";
 import type { Environment } from "./interpolate.js";
 import { pointerOf, type LocationIndex } from "./location-index.js";
 import { asBoolean, isMapping, scalarText } from "./normalize/context.js";
 import type { RawMapping, RawValue } from "./parse-yaml.js";
+import { inputPath } from "./input-paths.js";
 
 export interface EnvFileContext {
   readonly projectDirectory: string;
@@ -40,7 +40,7 @@ export function resolveEnvFiles(doc: RawMapping, services: Iterable<string>, loc
       const file = isMapping(e) ? scalarText(e.path) : scalarText(e);
       if (!file) continue;
       const required = isMapping(e) ? (asBoolean(e.required) ?? true) : true;
-      const full = posix.resolve(ctx.projectDirectory, file);
+      const full = inputPath(file, ctx.projectDirectory, ctx.environment);
       const text = ctx.readFile(full);
       if (text === undefined) {
         if (required) ctx.diagnostics.error("missing-input", `service "${name}": env_file ${ctx.display(full)} not found`, locations.value(pointerOf(path)));

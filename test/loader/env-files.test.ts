@@ -107,3 +107,43 @@ describe("env_file on a service", () => {
     expect(r.errors).toEqual(['bad.env:2:1: error invalid-value: service "web": unterminated single quote']);
   });
 });
+
+describe("~ in the paths of files read while compiling", () => {
+  it("is HOME for env_file, secret and config files, extends and include files, as in docker compose", () => {
+    const r = load(
+      {
+        "compose.yaml": [
+          "include:",
+          "  - ~/shared/cache.yaml",
+          "services:",
+          "  web:",
+          "    extends:",
+          "      file: ~/base.yaml",
+          "      service: base",
+          "    env_file: ~/web.env",
+          "    secrets: [pw]",
+          "secrets:",
+          "  pw:",
+          "    file: ~/pw.txt",
+          "",
+        ].join("\n"),
+        "/home/me/base.yaml": "services:\n  base:\n    image: nginx\n",
+        "/home/me/web.env": "GREETING=hello\n",
+        "/home/me/pw.txt": "s3cret\n",
+        "/home/me/shared/cache.yaml": "services:\n  cache:\n    image: redis\n",
+      },
+      ["compose.yaml"],
+      { environment: { HOME: "/home/me" } },
+    );
+    expect(r.diagnostics).toEqual([]);
+    expect(r.service("web").image).toMatchObject({ ref: { value: "nginx" } });
+    expect(env(r.service("web"))).toEqual({ GREETING: "hello" });
+    expect(r.service("web").files.map((f) => f.content)).toEqual(["s3cret\n"]);
+    expect(r.service("cache").image).toMatchObject({ ref: { value: "redis" } });
+  });
+
+  it("without HOME, stays a path relative to the project, and the missing file is reported at its place", () => {
+    const r = load({ "compose.yaml": "services:\n  web:\n    image: nginx\n    env_file: ~/web.env\n" });
+    expect(r.errors).toEqual(['compose.yaml:4:15: error missing-input: service "web": env_file ~/web.env not found']);
+  });
+});

@@ -1,6 +1,7 @@
 import { posix } from "node:path";
 import type { ProvidedFile } from "../../model/project.js";
 import { isMapping, scalarText, type Node } from "./context.js";
+import { inputPath } from "../input-paths.js";
 
 /**
  * A service's `secrets:` or `configs:`, each resolved against its top-level
@@ -47,7 +48,7 @@ function resolveContent(declaration: Node, kind: "secret" | "config", name: stri
   }
   const file = scalarText(declaration.get("file"));
   if (file !== undefined) {
-    const path = posix.resolve(ctx.projectDirectory, file);
+    const path = inputPath(file, ctx.projectDirectory, ctx.environment);
     const text = ctx.readFile(path);
     if (text === undefined) ctx.diagnostics.error("missing-input", `${kind} "${name}": file ${path} not found`, declaration.at("file"));
     return text;
