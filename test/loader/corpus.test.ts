@@ -2,7 +2,8 @@ import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { isMap, isScalar, LineCounter, parseDocument } from "yaml";
-import { compile, formatDiagnostic, type CompileResult, type Diagnostic } from "../../src/index.js";
+import { compile, formatDiagnostic, type CompileResult, type Diagnostic, type OutputFile } from "../../src/index.js";
+import { TOOLS, cloudInitSchema, toolMissing, verifyUnits, writeFiles } from "../support/real-tools.js";
 
 /**
  * The real-world corpus (../shared/corpus: awesome-compose, files written by
@@ -70,6 +71,8 @@ interface FileOutcome {
 }
 
 const outcomes: FileOutcome[] = [];
+/** What each corpus file compiled to (its services that compile, alone when others were rejected). */
+const outputs: { file: string; files: readonly OutputFile[] }[] = [];
 
 describe.runIf(PRESENT)("the real-world corpus", () => {
   const files = composeFiles();
@@ -95,6 +98,7 @@ describe.runIf(PRESENT)("the real-world corpus", () => {
     let compiled: string[];
     if (r.files.length > 0) {
       compiled = rest.filter((s) => r.files.some((f) => f.path === unit(s)));
+      outputs.push({ file: name, files: r.files });
     } else {
       // Every error belongs to some service, so the others compile on their own.
       const unattributed = r.diagnostics.filter((d) => d.severity === "error" && !blocks.some((b) => namesService(d, b, name)));
@@ -102,10 +106,30 @@ describe.runIf(PRESENT)("the real-world corpus", () => {
       const alone = rest.length > 0 ? compileFile(path, rest) : undefined;
       if (alone) expect(alone.diagnostics.filter((d) => d.severity === "error").map(formatDiagnostic)).toEqual([]);
       compiled = rest.filter((s) => alone?.files.some((f) => f.path === unit(s)));
+      if (alone && alone.files.length > 0) outputs.push({ file: name, files: alone.files });
     }
     expect([...compiled, ...rejected.map((x) => x.service)].sort(), "each service is either compiled or rejected").toEqual(blocks.map((b) => b.name).sort());
     outcomes.push({ file: name, compiled, rejected });
   });
+
+  // What compiled is judged by the tools that will read it on a host, as the fixtures' output is.
+  it.skipIf(toolMissing(TOOLS.systemdAnalyze, TOOLS.docker, TOOLS.cloudInit))(
+    "every compiled project's units pass systemd-analyze verify and its cloud-config cloud-init schema",
+    () => {
+      expect(outputs.length).toBeGreaterThan(0);
+      const failures: string[] = [];
+      for (const { file, files } of outputs) {
+        const dir = writeFiles(files);
+        const units = files.map((f) => f.path).filter((p) => /\.(service|target|timer)$/.test(p));
+        const verify = verifyUnits(dir, units);
+        if (verify.status !== 0 || verify.stderr !== "") failures.push(`${file}: systemd-analyze verify exited ${verify.status}:\n${verify.stderr}`);
+        const schema = cloudInitSchema(`${dir}/cloud-config.yaml`);
+        if (schema.status !== 0 || !/Valid cloud-config/.test(schema.stdout + schema.stderr)) failures.push(`${file}: cloud-init schema exited ${schema.status}:\n${schema.stdout}${schema.stderr}`);
+      }
+      expect(failures).toEqual([]);
+    },
+    120_000,
+  );
 
   it("sums up", () => {
     const compiled = outcomes.reduce((n, o) => n + o.compiled.length, 0);
