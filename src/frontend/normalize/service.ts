@@ -45,10 +45,10 @@ const REJECTED_KEYS: Readonly<Record<string, string>> = {
   cpu_percent: "cpu_percent applies to Windows containers only; use cpus",
 };
 
-/** Turns one validated service mapping into the model, reporting what cannot be compiled. */
 /** In the rules' order, which is the order of the flags in the unit. */
 const RUN_FLAG_ENTRIES = Object.entries(RUN_FLAG_RULES);
 
+/** Turns one validated service mapping into the model, reporting what cannot be compiled. */
 export function normalizeService(node: Node, name: string, format: "v1" | "compose", top: Node): Service | undefined {
   const ctx = node.ctx;
   for (const key of Object.keys(node.value)) {
