@@ -6,6 +6,7 @@ import { compile } from "../src/index.js";
 import { PODMAN_ENGINE } from "../src/emit/engine.js";
 import { PODMAN_FLAGS } from "../src/emit/podman-flags.js";
 import { compileFixture, fixtureSettings, listFixtures } from "./support/fixtures.js";
+import { EngineHelp } from "./support/engine-help.js";
 import { TOOLS, run, toolMissing } from "./support/real-tools.js";
 import { programArgv } from "./support/systemd-exec.js";
 
@@ -18,68 +19,8 @@ import { programArgv } from "./support/systemd-exec.js";
 const PODMAN = TOOLS.podman;
 const skip = toolMissing(PODMAN);
 
-/** Subcommand words → its options, each with whether it takes a value, as `podman ... --help` lists them. */
-const helpCache = new Map<string, Map<string, boolean>>();
-function options(subcommand: readonly string[]): Map<string, boolean> {
-  const key = subcommand.join(" ");
-  const cached = helpCache.get(key);
-  if (cached) return cached;
-  const r = run(PODMAN, [...subcommand, "--help"]);
-  if (r.status !== 0) throw new Error(`podman ${key} --help failed: ${r.stderr}`);
-  const found = new Map<string, boolean>();
-  for (const line of r.stdout.split("\n")) {
-    // "  -a, --attach strings   Attach to ..." or "      --init    Run an init ...": a type word means a value.
-    const m = /^\s+(?:-[A-Za-z], )?(--[a-z0-9-]+)(?: (\S+))?(?:\s{2,}|$)/.exec(line);
-    if (m) found.set(m[1]!, m[2] !== undefined);
-  }
-  helpCache.set(key, found);
-  return found;
-}
-
-const GROUPS = new Set(["network", "volume", "image", "container"]);
-
-/**
- * Checks one podman invocation (the words after the binary): global
- * options, the subcommand, then its options up to the first other word.
- * Returns every option it checked, as "subcommand --flag", and adds the
- * ones podman does not list to `unknown`.
- */
-function checkInvocation(words: readonly string[], unknown: string[]): string[] {
-  const checked: string[] = [];
-  let i = 0;
-  const flags = (subcommand: readonly string[]) => {
-    const known = options(subcommand);
-    while (i < words.length && words[i]!.startsWith("--")) {
-      const [name, inline] = words[i]!.split("=", 2) as [string, string | undefined];
-      const label = `${subcommand.join(" ") || "podman"} ${name}`;
-      checked.push(label);
-      if (!known.has(name)) unknown.push(label);
-      i += known.get(name) && inline === undefined ? 2 : 1;
-    }
-  };
-  flags([]);
-  const subcommand = GROUPS.has(words[i]!) ? words.slice(i, i + 2) : words.slice(i, i + 1);
-  i += subcommand.length;
-  flags(subcommand);
-  return checked;
-}
-
-/** Every podman invocation in a unit's command lines: direct ones, inside `sh -c` scripts, and the create options the ensure- scripts pass on. */
-function invocations(unit: string): string[][] {
-  const out: string[][] = [];
-  for (const line of unit.split("\n")) {
-    const m = /^Exec[A-Za-z]+=-?(.*)$/.exec(line);
-    if (!m) continue;
-    for (const argv of programArgv(m[1]!)) {
-      if (argv[0] === PODMAN) out.push(argv.slice(1));
-      if (argv[0] !== "/bin/sh" || argv[1] !== "-c") continue;
-      for (const part of argv[2]!.split(`${PODMAN} `).slice(1)) out.push(part.split(/[ "]/).filter((w) => w !== "" && !w.startsWith("$")));
-      const ensure = /^ensure-(network|volume)$/.exec(argv[3] ?? "");
-      if (ensure && argv[2]!.includes(" create ")) out.push([ensure[1]!, "create", ...argv.slice(5)]);
-    }
-  }
-  return out;
-}
+const help = new EngineHelp(PODMAN);
+const options = (subcommand: readonly string[]) => help.options(subcommand);
 
 describe.skipIf(skip)("podman's own --help, against the podman units", () => {
   const fixtures = listFixtures().filter((f) => fixtureSettings(f).engine === "podman");
@@ -91,11 +32,11 @@ describe.skipIf(skip)("podman's own --help, against the podman units", () => {
   it.each(fixtures)("fixture $name passes podman only options podman lists", (fixture) => {
     const units = compileFixture(fixture).files.filter((f) => /\.(service|target|timer)$/.test(f.path));
     const unknown: string[] = [];
-    const checked = new Set(units.flatMap((u) => invocations(u.content).flatMap((words) => checkInvocation(words, unknown))));
+    const checked = new Set(units.flatMap((u) => help.invocations(u.content).flatMap((words) => help.checkInvocation(words, unknown))));
     expect(unknown).toEqual([]);
     // A parser that found nothing would pass vacuously: the fixture uses most of podman create's flags.
     expect(checked.size).toBeGreaterThan(50);
-    for (const expected of ["create --env-file", "network connect --alias", "network create --subnet", "volume create --opt", "pull --authfile", "start --attach", "podman --runtime"]) {
+    for (const expected of ["create --env-file", "network connect --alias", "network create --subnet", "volume create --opt", "pull --authfile", "start --attach", "(global) --runtime"]) {
       expect([...checked]).toContain(expected);
     }
   }, 60_000);

@@ -118,6 +118,12 @@ const CREATE: FlagTable = {
   "--cgroup-parent": same,
   "--platform": same,
   "--mac-address": same,
+  "--blkio-weight": same,
+  "--blkio-weight-device": same,
+  "--device-read-bps": same,
+  "--device-write-bps": same,
+  "--device-read-iops": same,
+  "--device-write-iops": same,
   // A global option of podman; the container keeps the runtime it was created with.
   "--runtime": { takesValue: true, spell: (flag, value) => ({ global: [flag, value ?? ""], local: [] }) },
   "--log-driver": keepUnless((driver) =>

@@ -69,7 +69,7 @@ function summarize(errors: readonly ErrorObject[]): ErrorObject[] {
 }
 
 function listTypes(types: string[]): string {
-  const names = types.flatMap((t) => t.split(",")).map((t) => (t === "array" ? "a list" : t === "object" ? "a mapping" : t === "null" ? "empty" : `a ${t}`));
+  const names = types.flatMap((t) => t.split(",")).map((t) => (t === "array" ? "a list" : t === "object" ? "a mapping" : t === "null" ? "empty" : t === "integer" ? "an integer" : `a ${t}`));
   const unique = [...new Set(names)].sort();
   if (unique.length <= 1) return unique[0] ?? "of another type";
   return unique.slice(0, -1).join(", ") + " or " + unique[unique.length - 1];

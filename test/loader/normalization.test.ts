@@ -187,6 +187,30 @@ describe("semantic checks the schema cannot make, each at its value", () => {
     expect(other.errors).toEqual(['compose.yaml:5:9: error invalid-value: "~bob/data": another user\'s home (~user) is not supported; write the absolute path']);
   });
 
+  it("blkio_config: weights from 10 to 1000, device paths under /dev, byte and operation rates", () => {
+    const bad = load({
+      "compose.yaml": [
+        "services:",
+        "  web:",
+        "    image: nginx",
+        "    blkio_config:",
+        "      weight: 5",
+        "      weight_device: [{path: /dev/sda, weight: 2000}]",
+        "      device_read_bps: [{path: sda, rate: 1mb}]",
+        "      device_write_bps: [{path: /dev/sda, rate: fast}]",
+        "      device_read_iops: [{path: /dev/sda, rate: '1.5'}]",
+        "",
+      ].join("\n"),
+    });
+    expect(bad.errors).toEqual([
+      'compose.yaml:5:15: error invalid-value: weight must be a whole number from 10 to 1000 (or 0), not "5"',
+      'compose.yaml:6:48: error invalid-value: weight must be a whole number from 10 to 1000 (or 0), not "2000"',
+      'compose.yaml:7:32: error invalid-value: device path "sda" must be a device under /dev',
+      'compose.yaml:8:49: error invalid-value: rate must be bytes per second such as 12mb or 1048576, not "fast"',
+      'compose.yaml:9:49: error invalid-value: rate must be a whole number of operations per second, not "1.5"',
+    ]);
+  });
+
   it("port, duration, size and restart syntax", () => {
     const bad = load(
       { "compose.yaml": "services:\n  web:\n    image: nginx\n    ports: ['80:80:80x']\n    healthcheck: {test: [CMD, 'true'], interval: often}\n    mem_limit: lots\n    restart: sometimes\n" },

@@ -157,6 +157,41 @@ const gpus: FlagRule = (service, key) => {
   });
 };
 
+/** Docker takes a block IO weight from 10 to 1000, or 0 for the kernel's default. */
+const isBlkioWeight = (t: string) => /^\d+$/.test(t) && (Number(t) === 0 || (Number(t) >= 10 && Number(t) <= 1000));
+const isWholeNumber = (t: string) => /^\d+$/.test(t);
+
+/** `blkio_config`: the service's block IO weight and per-device weights and limits, as docker run's flags. */
+const blkio: FlagRule = (service, key) => {
+  const node = service.child(key);
+  if (!node) return [];
+  const out: RunFlag[] = [];
+  const weight = scalarText(node.get("weight"));
+  if (weight !== undefined) {
+    if (isBlkioWeight(weight)) out.push({ argv: ["--blkio-weight", weight], at: node.at("weight") });
+    else node.error(`weight must be a whole number from 10 to 1000 (or 0), not "${weight}"`, "weight");
+  }
+  const perDevice = (list: string, flag: string, field: "weight" | "rate", valid: (t: string) => boolean, expected: string) => {
+    const raw = node.get(list);
+    if (!Array.isArray(raw)) return;
+    raw.forEach((_, i) => {
+      const entry = node.descend(list, i);
+      const path = scalarText(entry?.get("path"));
+      const value = scalarText(entry?.get(field));
+      if (!entry || path === undefined || value === undefined) return; // the schema requires both
+      if (!path.startsWith("/dev/")) return void entry.error(`device path "${path}" must be a device under /dev`, "path");
+      if (!valid(value)) return void entry.error(`${field} ${expected}, not "${value}"`, field);
+      out.push({ argv: [flag, `${path}:${value}`], at: node.at(list, i) });
+    });
+  };
+  perDevice("weight_device", "--blkio-weight-device", "weight", isBlkioWeight, "must be a whole number from 10 to 1000 (or 0)");
+  perDevice("device_read_bps", "--device-read-bps", "rate", (t) => isByteSize(t), "must be bytes per second such as 12mb or 1048576");
+  perDevice("device_write_bps", "--device-write-bps", "rate", (t) => isByteSize(t), "must be bytes per second such as 12mb or 1048576");
+  perDevice("device_read_iops", "--device-read-iops", "rate", isWholeNumber, "must be a whole number of operations per second");
+  perDevice("device_write_iops", "--device-write-iops", "rate", isWholeNumber, "must be a whole number of operations per second");
+  return out;
+};
+
 export const RUN_FLAG_RULES: Readonly<Record<string, FlagRule>> = {
   privileged: switchFlag("--privileged"),
   read_only: switchFlag("--read-only"),
@@ -201,4 +236,5 @@ export const RUN_FLAG_RULES: Readonly<Record<string, FlagRule>> = {
   runtime: textFlag("--runtime"),
   domainname: textFlag("--domainname"),
   mac_address: textFlag("--mac-address"),
+  blkio_config: blkio,
 };

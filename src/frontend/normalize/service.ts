@@ -40,7 +40,6 @@ const REJECTED_KEYS: Readonly<Record<string, string>> = {
   pre_stop: "pre_stop hooks are not supported yet",
   credential_spec: "credential_spec applies to Windows containers only",
   isolation: "isolation applies to Windows containers only",
-  blkio_config: "blkio_config is not supported yet",
   cpu_count: "cpu_count applies to Windows containers only; use cpus",
   cpu_percent: "cpu_percent applies to Windows containers only; use cpus",
 };
