@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import type { Healthcheck, Mount, NamespaceMode, NetworkMode, Project, RestartPolicy, Service } from "./model/project.js";
+import type { Healthcheck, LifecycleHook, Mount, NamespaceMode, NetworkMode, Project, RestartPolicy, Service } from "./model/project.js";
 
 /**
  * The loaded project as YAML, like `docker compose config`: every service in
@@ -78,6 +78,8 @@ function serviceConfig(s: Service): Record<string, unknown> {
   out.stop_grace_period = goDuration(s.stop.gracePeriodSeconds);
   if (s.stop.signal) out.stop_signal = s.stop.signal;
   if (s.healthcheck) out.healthcheck = healthcheck(s.healthcheck);
+  if (s.postStart.length) out.post_start = s.postStart.map(hookConfig);
+  if (s.preStop.length) out.pre_stop = s.preStop.map(hookConfig);
   for (const kind of ["secret", "config"] as const) {
     const files = s.files.filter((f) => f.kind === kind);
     if (files.length) {
@@ -92,6 +94,16 @@ function serviceConfig(s: Service): Record<string, unknown> {
   }
   if (s.runFlags.length) out["x-run-flags"] = s.runFlags.map((f) => [...f.argv]);
   return out;
+}
+
+function hookConfig(h: LifecycleHook): Record<string, unknown> {
+  return {
+    command: [...h.command.value],
+    ...(h.user ? { user: h.user.value } : {}),
+    ...(h.privileged ? { privileged: true } : {}),
+    ...(h.workingDir ? { working_dir: h.workingDir.value } : {}),
+    ...(h.environment.length ? { environment: Object.fromEntries(byName(h.environment).map((e) => [e.name, e.value])) } : {}),
+  };
 }
 
 function byName<T extends { name: string }>(list: readonly T[]): T[] {

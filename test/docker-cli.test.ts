@@ -39,7 +39,7 @@ describe.skipIf(toolMissing(DOCKER))("docker's own --help, against the docker un
       ),
     );
     expect(checked.size).toBeGreaterThan(60);
-    for (const expected of ["create --env-file", "create --blkio-weight", "network connect --alias", "network create --subnet", "volume create --opt", "(global) --config", "start --attach", "stop --time"]) {
+    for (const expected of ["create --env-file", "create --blkio-weight", "network connect --alias", "network create --subnet", "volume create --opt", "(global) --config", "start --attach", "stop --time", "exec --user", "exec --privileged", "exec --workdir", "exec --env-file"]) {
       expect([...checked]).toContain(expected);
     }
   }, 60_000);

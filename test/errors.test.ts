@@ -172,3 +172,42 @@ describe("value errors", () => {
     ]);
   });
 });
+
+describe("lifecycle hooks", () => {
+  it("refuses a relative working_dir and an empty command, each at its value", () => {
+    const errors = errorsOf(`services:
+  web:
+    image: x
+    post_start:
+      - command: ["reload"]
+        working_dir: app
+      - command: ""
+`);
+    expect(errors).toEqual([
+      'compose.yml:6:22: error invalid-value: working_dir "app" must be an absolute path',
+      "compose.yml:7:18: error invalid-value: a post_start hook needs a command",
+    ]);
+  });
+
+  it("refuses post_start on a one-shot job and an environment value docker cannot carry", () => {
+    const errors = errorsOf(`services:
+  migrate:
+    image: x
+    post_start:
+      - command: echo done
+  web:
+    image: x
+    depends_on:
+      migrate:
+        condition: service_completed_successfully
+    pre_stop:
+      - command: drain
+        environment:
+          NOTE: "two\\nlines"
+`);
+    expect(errors).toEqual([
+      'compose.yml:5:9: error unsupported-key: service "migrate": post_start hooks need a running container, but a service depends on it with condition: service_completed_successfully, so it runs as a one-shot job',
+      'compose.yml:14:17: error unsafe-value: service "web", pre_stop hook 1: the value of NOTE contains a line break, which docker\'s --env-file cannot carry',
+    ]);
+  });
+});

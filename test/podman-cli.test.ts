@@ -36,7 +36,7 @@ describe.skipIf(skip)("podman's own --help, against the podman units", () => {
     expect(unknown).toEqual([]);
     // A parser that found nothing would pass vacuously: the fixture uses most of podman create's flags.
     expect(checked.size).toBeGreaterThan(50);
-    for (const expected of ["create --env-file", "network connect --alias", "network create --subnet", "volume create --opt", "pull --authfile", "start --attach", "(global) --runtime"]) {
+    for (const expected of ["create --env-file", "network connect --alias", "network create --subnet", "volume create --opt", "pull --authfile", "start --attach", "(global) --runtime", "exec --user", "exec --privileged", "exec --workdir", "exec --env-file"]) {
       expect([...checked]).toContain(expected);
     }
   }, 60_000);

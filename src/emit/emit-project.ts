@@ -4,7 +4,7 @@ import type { Project } from "../model/project.js";
 import { cleanupScript } from "./cleanup-script.js";
 import { cloudConfig, type CloudConfigOptions } from "./cloud-config.js";
 import { engineNamed } from "./engine.js";
-import { envFile } from "./env-file.js";
+import { envFile, hookEnvFile } from "./env-file.js";
 import {
   UNIT_DIR,
   cleanupScriptHostPath,
@@ -13,6 +13,8 @@ import {
   provisionUnitName,
   cleanupScriptName,
   envFileHostPath,
+  hookEnvFileHostPath,
+  hookEnvFilePath,
   providedFileHostPath,
   networkUnitName,
   serviceUnitName,
@@ -55,6 +57,13 @@ export function emitProject(ordered: OrderedProject, options: EmitOptions, diagn
     for (const f of service.files) {
       const kind = `${f.kind}s`;
       files.push({ path: `${kind}/${service.name}/${f.name}`, content: f.content, permissions: "0600", installPath: providedFileHostPath(project, service.name, f) });
+    }
+    const hooks = [...service.postStart.map((h, i) => ["post_start", i + 1, h] as const), ...service.preStop.map((h, i) => ["pre_stop", i + 1, h] as const)];
+    for (const [key, index, hook] of hooks) {
+      if (hook.environment.length === 0) continue;
+      const content = hookEnvFile(service, key, index, hook, diagnostics);
+      if (content === undefined) failed = true;
+      else files.push({ path: `env/${hookEnvFilePath(service.name, key, index)}`, content, permissions: "0600", installPath: hookEnvFileHostPath(project, service.name, key, index) });
     }
     if (service.environment.length === 0) continue;
     const content = envFile(service, diagnostics);

@@ -1,5 +1,6 @@
 import type { DiagnosticBag } from "../diagnostics.js";
-import type { Service } from "../model/project.js";
+import type { EnvironmentVariable, LifecycleHook, Service } from "../model/project.js";
+import type { HookKey } from "./layout.js";
 
 /**
  * The service's environment as a file for `docker run --env-file`, kept out
@@ -9,19 +10,28 @@ import type { Service } from "../model/project.js";
  * arrives byte for byte.
  */
 export function envFile(service: Service, diagnostics: DiagnosticBag): string | undefined {
+  return envFileText(`service "${service.name}"`, service.environment, diagnostics);
+}
+
+/** The environment of one lifecycle hook, for `docker exec --env-file`: as private as the service's. */
+export function hookEnvFile(service: Service, key: HookKey, index: number, hook: LifecycleHook, diagnostics: DiagnosticBag): string | undefined {
+  return envFileText(`service "${service.name}", ${key} hook ${index}`, hook.environment, diagnostics);
+}
+
+function envFileText(what: string, variables: readonly EnvironmentVariable[], diagnostics: DiagnosticBag): string | undefined {
   let ok = true;
   const lines: string[] = [];
-  for (const v of service.environment) {
+  for (const v of variables) {
     if (!/^[^=\s#][^=\s]*$/.test(v.name)) {
-      diagnostics.error("unsafe-value", `service "${service.name}": environment variable name ${JSON.stringify(v.name)} cannot be passed to docker`, v.at);
+      diagnostics.error("unsafe-value", `${what}: environment variable name ${JSON.stringify(v.name)} cannot be passed to docker`, v.at);
       ok = false;
       continue;
     }
     // eslint-disable-next-line no-control-regex
     const bad = /[\n\r\0]/.exec(v.value);
     if (bad) {
-      const what = bad[0] === "\0" ? "a NUL byte" : "a line break";
-      diagnostics.error("unsafe-value", `service "${service.name}": the value of ${v.name} contains ${what}, which docker's --env-file cannot carry`, v.at);
+      const kind = bad[0] === "\0" ? "a NUL byte" : "a line break";
+      diagnostics.error("unsafe-value", `${what}: the value of ${v.name} contains ${kind}, which docker's --env-file cannot carry`, v.at);
       ok = false;
       continue;
     }

@@ -33,6 +33,18 @@ export function envFileHostPath(project: Project, service: string): string {
   return `${projectConfigDir(project)}/${service}.env`;
 }
 
+/** The compose keys of lifecycle hooks, which name their env files. */
+export type HookKey = "post_start" | "pre_stop";
+
+/** A lifecycle hook's env file (hooks are numbered from 1, in the order written): in a folder of its own, so no service name can collide with it. */
+export function hookEnvFilePath(service: string, key: HookKey, index: number): string {
+  return `hooks/${service}/${key}-${index}.env`;
+}
+
+export function hookEnvFileHostPath(project: Project, service: string, key: HookKey, index: number): string {
+  return `${projectConfigDir(project)}/${hookEnvFilePath(service, key, index)}`;
+}
+
 export function cleanupScriptName(project: Project): string {
   return `${project.name}-image-cleanup`;
 }

@@ -47,6 +47,10 @@ export interface Service {
   readonly restart: RestartPolicy;
   readonly stop: StopPolicy;
   readonly healthcheck?: Healthcheck;
+  /** `post_start:` hooks, run in the container once it is running, in order. */
+  readonly postStart: readonly LifecycleHook[];
+  /** `pre_stop:` hooks, run in the container before it is stopped, in order. */
+  readonly preStop: readonly LifecycleHook[];
   /** `secrets:` and `configs:`: files the host keeps and bind-mounts read-only into the container. */
   readonly files: readonly ProvidedFile[];
   /** Flags without further structure (`--privileged`, `--cap-add X`, ...), already in argv form. */
@@ -181,6 +185,16 @@ export interface Healthcheck {
   readonly timeoutSeconds?: number;
   readonly startPeriodSeconds?: number;
   readonly retries?: number;
+  readonly at: SourceLocation;
+}
+
+/** A command run inside the service's running container (`docker exec`), as compose's lifecycle hooks are. */
+export interface LifecycleHook {
+  readonly command: Located<readonly string[]>;
+  readonly user?: Located<string>;
+  readonly privileged: boolean;
+  readonly workingDir?: Located<string>;
+  readonly environment: readonly EnvironmentVariable[];
   readonly at: SourceLocation;
 }
 

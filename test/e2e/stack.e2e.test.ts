@@ -46,6 +46,11 @@ async function dockerRunSeconds(engine: Environment["engine"]): Promise<number> 
   return times.sort((a, b) => a - b)[1]!;
 }
 
+/** The lines the web stack's cache hooks left in its volume, read in the running container. */
+async function hookLines(engine: Environment["engine"]): Promise<string[]> {
+  return (await engine.must(["exec", container(web, "cache"), "cat", "/data/hooks"])).split("\n");
+}
+
 const container = (stack: CompiledStack, service: string) => stack.services.get(service)!.container;
 const unit = (stack: CompiledStack, service: string) => stack.services.get(service)!.unit;
 
@@ -110,8 +115,13 @@ describeE2E("compose2units end to end (dockerd on the host, systemd in systemd-n
     }, 60_000);
 
     suite.it("the env files are installed readable by root only", async ({ machine }) => {
-      const modes = await machine.mustExec(["stat", "--format", "%a %U %n", "/etc/compose2units/e2eweb/app.env", "/etc/compose2units/e2eweb/proxy.env"]);
-      expect(modes.trim().split("\n")).toEqual(["600 root /etc/compose2units/e2eweb/app.env", "600 root /etc/compose2units/e2eweb/proxy.env"]);
+      const files = ["/etc/compose2units/e2eweb/app.env", "/etc/compose2units/e2eweb/hooks/cache/post_start-1.env", "/etc/compose2units/e2eweb/proxy.env"];
+      const modes = await machine.mustExec(["stat", "--format", "%a %U %n", ...files]);
+      expect(modes.trim().split("\n")).toEqual(files.map((f) => `600 root ${f}`));
+    }, 30_000);
+
+    suite.it("the post_start hook ran in the running container, with its own environment", async ({ engine }) => {
+      expect((await hookLines(engine)).at(-1)).toBe("started, with the hook's own environment");
     }, 30_000);
   });
 
@@ -310,11 +320,15 @@ services:
       // The volume and what the cache wrote in it survive the stop.
       expect(await engine.must(["volume", "ls", "--quiet", "--filter", "name=^e2eweb_cache-data$"])).toBe("e2eweb_cache-data");
       expect(await engine.must(["run", "--rm", "--volume", "e2eweb_cache-data:/data", imageTag("busybox"), "cat", "/data/hits"])).toBe(String(hits));
+      // The pre_stop hook ran in the container before docker stop: it could still write to the volume.
+      const hooks = (await engine.must(["run", "--rm", "--volume", "e2eweb_cache-data:/data", imageTag("busybox"), "cat", "/data/hooks"])).split("\n");
+      expect(hooks.slice(-2)).toEqual(["started, with the hook's own environment", "stopping"]);
 
       const start = await machine.systemctl("start", web.target);
       expect(start.status, start.stderr).toBe(0);
       await waitForServices(machine, engine, web, ["cache", "app", "proxy", "sidecar"]);
       expect(await hit()).toBe(hits + 1);
+      expect(await hookLines(engine)).toEqual([...hooks, "started, with the hook's own environment"]);
     }, 120_000);
   });
 

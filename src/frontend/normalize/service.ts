@@ -16,10 +16,11 @@ import type {
   VolumesFrom,
 } from "../../model/project.js";
 import { asBoolean, keyValueEntries, scalarText, type Node } from "./context.js";
+import { normalizeHooks } from "./hooks.js";
 import { normalizePorts } from "./ports.js";
+import { commandWords, normalizeEnvironment } from "./process-settings.js";
 import { normalizeProvidedFiles } from "./provided-files.js";
 import { RUN_FLAG_RULES } from "./run-flags.js";
-import { splitShellWords } from "./shell-words.js";
 import { parseDuration, wholeSeconds } from "./units-of-measure.js";
 import { normalizeMounts } from "./volumes.js";
 
@@ -28,7 +29,7 @@ const STRUCTURED_KEYS = new Set([
   "image", "build", "pull_policy", "command", "entrypoint", "environment", "env_file", "labels", "ports", "expose",
   "volumes", "tmpfs", "volumes_from", "links", "external_links", "depends_on", "network_mode", "networks",
   "hostname", "user", "working_dir", "restart", "container_name", "stop_grace_period", "stop_signal",
-  "healthcheck", "ipc", "pid", "profiles", "scale", "deploy", "x-compose2units", "secrets", "configs",
+  "healthcheck", "ipc", "pid", "profiles", "scale", "deploy", "x-compose2units", "secrets", "configs", "post_start", "pre_stop",
 ]);
 
 /** Why a compose key is refused, for keys that have no meaning for one container under systemd. */
@@ -36,8 +37,6 @@ const REJECTED_KEYS: Readonly<Record<string, string>> = {
   annotations: "annotations need docker 24 or newer (`docker run --annotation`), which the supported hosts lack",
   attach: "attach only affects `docker compose up` output; remove it",
   develop: "develop is for `docker compose watch` during development and has no meaning on a host",
-  post_start: "post_start hooks are not supported yet",
-  pre_stop: "pre_stop hooks are not supported yet",
   credential_spec: "credential_spec applies to Windows containers only",
   isolation: "isolation applies to Windows containers only",
   cpu_count: "cpu_count applies to Windows containers only; use cpus",
@@ -111,6 +110,8 @@ export function normalizeService(node: Node, name: string, format: "v1" | "compo
     restart: normalizeRestart(node),
     stop: normalizeStop(node),
     ...(healthcheck ? { healthcheck } : {}),
+    postStart: normalizeHooks(node, "post_start"),
+    preStop: normalizeHooks(node, "pre_stop"),
     runFlags,
   };
 }
@@ -167,36 +168,6 @@ function pullPolicy(node: Node): "always" | "missing" | "never" {
       );
       return "missing";
   }
-}
-
-function commandWords(node: Node, key: "command" | "entrypoint"): Located<readonly string[]> | undefined {
-  const raw = node.get(key);
-  if (raw === undefined || raw === null) return undefined;
-  const at = node.at(key);
-  if (Array.isArray(raw)) return { value: raw.map((w) => scalarText(w) ?? ""), at };
-  const text = scalarText(raw) ?? "";
-  const split = splitShellWords(text);
-  if (!split.ok) {
-    node.error(`${key}: ${split.message}`, key);
-    return undefined;
-  }
-  // `entrypoint: ""` clears the image's entrypoint, as in compose.
-  return { value: key === "entrypoint" && split.words.length === 0 ? [""] : split.words, at };
-}
-
-/**
- * `environment:`, into which the loader has already folded every `env_file`
- * (resolve-env-files.ts). A bare `NAME` takes its value from the
- * environment compose2units runs in, and is left out when that has none.
- */
-function normalizeEnvironment(node: Node): EnvironmentVariable[] {
-  const byName = new Map<string, EnvironmentVariable>();
-  for (const e of keyValueEntries(node, "environment")) {
-    const value = e.value ?? node.ctx.environment[e.name];
-    if (value === undefined) byName.delete(e.name);
-    else byName.set(e.name, { name: e.name, value, at: node.at(...e.path) });
-  }
-  return [...byName.values()];
 }
 
 function normalizeLabels(node: Node): Label[] {

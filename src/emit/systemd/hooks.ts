@@ -1,0 +1,19 @@
+import type { LifecycleHook, Project, Service } from "../../model/project.js";
+import type { Engine } from "../engine.js";
+import { hookEnvFileHostPath, type HookKey } from "../layout.js";
+import { CommandLine } from "./command-line.js";
+
+/**
+ * One lifecycle hook as `docker exec` in the service's running container:
+ * post_start hooks run as ExecStartPost= once the container is running,
+ * pre_stop hooks as ExecStop= before `docker stop`. The hook's environment
+ * comes from its own 0600 env file, never from the unit text.
+ */
+export function hookCommand(project: Project, service: Service, key: HookKey, index: number, hook: LifecycleHook, engine: Engine): CommandLine {
+  const cmd = new CommandLine(engine.binary).add("exec");
+  if (hook.user) cmd.add("--user").addFrom(hook.user.at, hook.user.value);
+  if (hook.privileged) cmd.add("--privileged");
+  if (hook.workingDir) cmd.add("--workdir").addFrom(hook.workingDir.at, hook.workingDir.value);
+  if (hook.environment.length > 0) cmd.add("--env-file", hookEnvFileHostPath(project, service.name, key, index));
+  return cmd.addFrom(service.at, service.containerName).addFrom(hook.command.at, ...hook.command.value);
+}
