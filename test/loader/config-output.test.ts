@@ -17,6 +17,10 @@ services:
     restart: on-failure:3
     healthcheck: {test: [CMD, "true"], interval: 1m30s, timeout: 500ms}
     cap_add: [NET_ADMIN]
+    post_start:
+      - {command: "reload --all", user: "101", privileged: true, working_dir: /etc/nginx, environment: {MODE: warm}}
+    pre_stop:
+      - command: [nginx, -s, quit]
   api:
     image: example/api
     restart: "no"
@@ -29,6 +33,11 @@ describe("the normalized model as YAML, like docker compose config", () => {
   const r = load({ "compose.yaml": COMPOSE }, ["compose.yaml"], { projectDirectory: "/srv/shop" });
   const text = projectToYaml(r.project!);
   const doc = parse(text) as { name: string; services: Record<string, Record<string, unknown>>; volumes: Record<string, unknown>; networks: Record<string, unknown> };
+
+  it("lists lifecycle hooks in long form, their commands split into words", () => {
+    expect(doc.services.web!.post_start).toEqual([{ command: ["reload", "--all"], user: "101", privileged: true, working_dir: "/etc/nginx", environment: { MODE: "warm" } }]);
+    expect(doc.services.web!.pre_stop).toEqual([{ command: ["nginx", "-s", "quit"] }]);
+  });
 
   it("is YAML with the project's name, services, networks and volumes", () => {
     expect(r.errors).toEqual([]);
