@@ -153,7 +153,7 @@ export function loadProject(input: SourceFile | readonly SourceFile[], options: 
     readFile,
   };
   const top = new Node(ctx, doc, []);
-  if ("models" in doc) diagnostics.error("unsupported-key", "top-level models: is not supported yet", flat.locations.key("/models"));
+  if ("models" in doc) diagnostics.error("unsupported-key", "top-level models: needs Docker Model Runner, which the docker 20.10 hosts compose2units targets do not have", flat.locations.key("/models"));
   const servicesNode = top.child("services");
   const services: Service[] = [];
   const failed = new Set<string>(invalid);

@@ -211,6 +211,32 @@ describe("semantic checks the schema cannot make, each at its value", () => {
     ]);
   });
 
+  it("deploy GPU reservations become --gpus like gpus:, other device capabilities are refused at theirs", () => {
+    const r = load({
+      "compose.yaml": [
+        "services:",
+        "  ml:",
+        "    image: trainer",
+        "    deploy:",
+        "      resources:",
+        "        reservations:",
+        "          devices:",
+        "            - {driver: nvidia, count: 1, capabilities: [gpu]}",
+        "            - {device_ids: ['0', '3'], capabilities: [gpu, utility]}",
+        "",
+      ].join("\n"),
+    });
+    expect(r.errors).toEqual([]);
+    expect(r.service("ml").runFlags.map((f) => [...f.argv, where(f.at)])).toEqual([
+      ["--gpus", 'count=1,"capabilities=gpu",driver=nvidia', "compose.yaml:8:15"],
+      ["--gpus", '"device=0,3","capabilities=gpu,utility"', "compose.yaml:9:15"],
+    ]);
+    const tpu = load({ "compose.yaml": "services:\n  ml:\n    image: trainer\n    deploy:\n      resources:\n        reservations:\n          devices:\n            - capabilities: [tpu]\n" });
+    expect(tpu.errors).toEqual([
+      "compose.yaml:8:15: error unsupported-key: docker run can reserve only GPU devices (capabilities: [gpu], as --gpus); other device capabilities have no flag",
+    ]);
+  });
+
   it("port, duration, size and restart syntax", () => {
     const bad = load(
       { "compose.yaml": "services:\n  web:\n    image: nginx\n    ports: ['80:80:80x']\n    healthcheck: {test: [CMD, 'true'], interval: often}\n    mem_limit: lots\n    restart: sometimes\n" },

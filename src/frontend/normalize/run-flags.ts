@@ -143,19 +143,23 @@ const gpus: FlagRule = (service, key) => {
   if (!Array.isArray(raw)) return invalid(service, key, 'must be "all" or a list of device requests');
   return raw.flatMap((v, i): RunFlag[] => {
     const node = service.descend(key, i);
-    if (!node) return [];
-    const parts: string[] = [];
-    const count = scalarText(node.get("count"));
-    if (count) parts.push(`count=${count}`);
-    const ids = node.get("device_ids");
-    if (Array.isArray(ids)) parts.push(`"device=${ids.map((d) => scalarText(d)).join(",")}"`);
-    const caps = node.get("capabilities");
-    if (Array.isArray(caps)) parts.push(`"capabilities=${caps.map((c) => scalarText(c)).join(",")}"`);
-    const driver = scalarText(node.get("driver"));
-    if (driver) parts.push(`driver=${driver}`);
-    return [{ argv: ["--gpus", parts.join(",") || "all"], at: service.at(key, i) }];
+    return node ? [gpuRequest(node)] : [];
   });
 };
+
+/** One GPU device request (`gpus:` or `deploy.resources.reservations.devices`) as docker run's `--gpus`. */
+export function gpuRequest(node: Node): RunFlag {
+  const parts: string[] = [];
+  const count = scalarText(node.get("count"));
+  if (count) parts.push(`count=${count}`);
+  const ids = node.get("device_ids");
+  if (Array.isArray(ids)) parts.push(`"device=${ids.map((d) => scalarText(d)).join(",")}"`);
+  const caps = node.get("capabilities");
+  if (Array.isArray(caps)) parts.push(`"capabilities=${caps.map((c) => scalarText(c)).join(",")}"`);
+  const driver = scalarText(node.get("driver"));
+  if (driver) parts.push(`driver=${driver}`);
+  return { argv: ["--gpus", parts.join(",") || "all"], at: node.at() };
+}
 
 /** Docker takes a block IO weight from 10 to 1000, or 0 for the kernel's default. */
 const isBlkioWeight = (t: string) => /^\d+$/.test(t) && (Number(t) === 0 || (Number(t) >= 10 && Number(t) <= 1000));

@@ -20,7 +20,7 @@ import { normalizeHooks } from "./hooks.js";
 import { normalizePorts } from "./ports.js";
 import { commandWords, normalizeEnvironment } from "./process-settings.js";
 import { normalizeProvidedFiles } from "./provided-files.js";
-import { RUN_FLAG_RULES } from "./run-flags.js";
+import { gpuRequest, RUN_FLAG_RULES } from "./run-flags.js";
 import { parseDuration, wholeSeconds } from "./units-of-measure.js";
 import { normalizeMounts } from "./volumes.js";
 
@@ -423,7 +423,17 @@ function deployFlags(node: Node, service: string): RunFlag[] {
   flag(limits, "pids", "--pids-limit");
   flag(reservations, "memory", "--memory-reservation");
   if (reservations?.has("cpus")) node.ctx.diagnostics.error("unsupported-key", "deploy.resources.reservations.cpus has no docker run equivalent", reservations.keyAt("cpus"));
-  if (reservations?.has("devices")) node.ctx.diagnostics.error("unsupported-key", "deploy.resources.reservations.devices is not supported yet; use gpus:", reservations.keyAt("devices"));
+  const devices = reservations?.get("devices");
+  if (reservations && Array.isArray(devices)) {
+    devices.forEach((_, i) => {
+      const request = reservations.descend("devices", i);
+      if (!request) return;
+      const capabilities = request.get("capabilities");
+      // docker run can reserve GPUs only (--gpus); compose sends any other capability to the engine's device drivers.
+      if (Array.isArray(capabilities) && capabilities.some((c) => scalarText(c) === "gpu")) out.push(gpuRequest(request));
+      else request.ctx.diagnostics.error("unsupported-key", "docker run can reserve only GPU devices (capabilities: [gpu], as --gpus); other device capabilities have no flag", request.keyAt("capabilities"));
+    });
+  }
   return out;
 }
 
