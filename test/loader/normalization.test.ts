@@ -237,6 +237,13 @@ describe("semantic checks the schema cannot make, each at its value", () => {
     ]);
   });
 
+  it("attach and develop, which only steer docker compose itself, are ignored with a warning at each", () => {
+    const r = load({ "compose.yaml": "services:\n  web:\n    image: nginx\n    attach: false\n    develop:\n      watch: [{path: ./src, action: sync, target: /app}]\n" });
+    expect(r.errors).toEqual([]);
+    expect(r.warnings.map((w) => w.replace(/: warning unsupported-key: service "web": (\w+) .*/, " $1"))).toEqual(["compose.yaml:4:5 attach", "compose.yaml:5:5 develop"]);
+    expect(r.service("web").runFlags).toEqual([]);
+  });
+
   it("port, duration, size and restart syntax", () => {
     const bad = load(
       { "compose.yaml": "services:\n  web:\n    image: nginx\n    ports: ['80:80:80x']\n    healthcheck: {test: [CMD, 'true'], interval: often}\n    mem_limit: lots\n    restart: sometimes\n" },

@@ -35,12 +35,20 @@ const STRUCTURED_KEYS = new Set([
 /** Why a compose key is refused, for keys that have no meaning for one container under systemd. */
 const REJECTED_KEYS: Readonly<Record<string, string>> = {
   annotations: "annotations need docker 24 or newer (`docker run --annotation`), which the supported hosts lack",
-  attach: "attach only affects `docker compose up` output; remove it",
-  develop: "develop is for `docker compose watch` during development and has no meaning on a host",
   credential_spec: "credential_spec applies to Windows containers only",
   isolation: "isolation applies to Windows containers only",
   cpu_count: "cpu_count applies to Windows containers only; use cpus",
   cpu_percent: "cpu_percent applies to Windows containers only; use cpus",
+};
+
+/**
+ * Keys that only steer docker compose's own front end: harmless to leave in a
+ * compose file that is also used for development, so they are ignored with a
+ * warning rather than refused.
+ */
+const IGNORED_KEYS: Readonly<Record<string, string>> = {
+  attach: "attach only chooses what `docker compose up` prints; every container's output goes to the journal, and the key is ignored",
+  develop: "develop is for `docker compose watch` during development; it has no meaning on a host and is ignored",
 };
 
 /** In the rules' order, which is the order of the flags in the unit. */
@@ -51,6 +59,11 @@ export function normalizeService(node: Node, name: string, format: "v1" | "compo
   const ctx = node.ctx;
   for (const key of Object.keys(node.value)) {
     if (STRUCTURED_KEYS.has(key) || key in RUN_FLAG_RULES || key.startsWith("x-")) continue;
+    const ignored = IGNORED_KEYS[key];
+    if (ignored !== undefined) {
+      ctx.diagnostics.warning("unsupported-key", `service "${name}": ${ignored}`, node.keyAt(key));
+      continue;
+    }
     ctx.diagnostics.error("unsupported-key", `service "${name}": ${REJECTED_KEYS[key] ?? `"${key}" is not supported`}`, node.keyAt(key));
   }
 
