@@ -151,6 +151,10 @@ class Converter {
     // `<<: *base` or `<<: [*a, *b]`: explicit keys win, earlier sources win over later ones.
     for (const item of sources) {
       const resolved = isAlias(item) ? (item.resolve(this.doc) as YamlNode | undefined) : (item as YamlNode);
+      if (isAlias(item) && !resolved) {
+        this.diagnostics.error("yaml-syntax", `unknown alias *${item.source}`, this.where(item as YamlNode));
+        continue;
+      }
       if (!isMap(resolved)) {
         this.diagnostics.error("yaml-syntax", "a `<<` merge key needs a mapping or a list of mappings", this.where(item as YamlNode));
         continue;
