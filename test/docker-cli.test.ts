@@ -23,21 +23,14 @@ describe.skipIf(toolMissing(DOCKER))("docker's own --help, against the docker un
 
   it.each(fixtures)("fixture $name passes docker only options docker lists", (fixture) => {
     const units = compileFixture(fixture).files.filter((f) => /\.(service|target|timer)$/.test(f.path));
-    const unknown: string[] = [];
-    const checked = new Set(units.flatMap((u) => help.invocations(u.content).flatMap((words) => help.checkInvocation(words, unknown))));
+    const { checked, unknown } = help.checkUnits(units.map((u) => u.content));
     expect(unknown).toEqual([]);
     // A parser that found nothing would pass vacuously.
     expect(checked.size).toBeGreaterThan(3);
   }, 60_000);
 
   it("checks most of docker create's flags across the fixtures", () => {
-    const checked = new Set(
-      fixtures.flatMap((fixture) =>
-        compileFixture(fixture)
-          .files.filter((f) => f.path.endsWith(".service"))
-          .flatMap((u) => help.invocations(u.content).flatMap((words) => help.checkInvocation(words, []))),
-      ),
-    );
+    const { checked } = help.checkUnits(fixtures.flatMap((fixture) => compileFixture(fixture).files.filter((f) => f.path.endsWith(".service")).map((u) => u.content)));
     expect(checked.size).toBeGreaterThan(60);
     for (const expected of ["create --env-file", "create --blkio-weight", "network connect --alias", "network create --subnet", "volume create --opt", "(global) --config", "start --attach", "stop --time", "exec --user", "exec --privileged", "exec --workdir", "exec --env-file"]) {
       expect([...checked]).toContain(expected);

@@ -54,6 +54,13 @@ export class EngineHelp {
     return checked;
   }
 
+  /** Every option the units pass to the engine ("subcommand --flag"), and those its --help does not list. */
+  checkUnits(units: readonly string[]): { checked: Set<string>; unknown: string[] } {
+    const unknown: string[] = [];
+    const checked = new Set(units.flatMap((u) => this.invocations(u).flatMap((words) => this.checkInvocation(words, unknown))));
+    return { checked, unknown };
+  }
+
   /** Every invocation in a unit's command lines: direct ones, inside `sh -c` scripts, and the create options the ensure- scripts pass on. */
   invocations(unit: string): string[][] {
     const out: string[][] = [];
