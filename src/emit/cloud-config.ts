@@ -52,7 +52,9 @@ export function cloudConfig(project: Project, installed: readonly OutputFile[], 
   const plain = render("plain");
   const plainSize = Buffer.byteLength(plain);
   if (plainSize <= limit) return plain;
-  const floor = Buffer.byteLength(render("floor"));
+  // Thousands of files are over the limit whatever their contents: counting them tells as much as rendering the floor.
+  const fewest = entriesFloor(installed);
+  const floor = fewest > limit ? fewest : Buffer.byteLength(render("floor"));
   if (floor > limit) {
     diagnostics.warning("user-data-size", `the cloud-config is ${plainSize} bytes, over the ${limit}-byte user-data limit, and would still be over it with every file compressed (at least ${floor} bytes); ship the files another way (a provisioning bundle) or raise the limit`);
     return plain;
@@ -77,6 +79,18 @@ export function cloudConfig(project: Project, installed: readonly OutputFile[], 
 type Contents = "plain" | "gzip" | "floor";
 
 const SHORTEST_GZIP_BASE64 = 28;
+
+/**
+ * Fewer bytes than any cloud-config installing `installed` can take, in
+ * either flavour: each file is an entry naming at least its file name, with
+ * at least 20 bytes of keys and indentation around it (`- name: ` and
+ * `  content: ` in coreos: units:, more in write_files).
+ */
+function entriesFloor(installed: readonly OutputFile[]): number {
+  let bytes = 0;
+  for (const f of installed) if (f.installPath !== undefined) bytes += Buffer.byteLength(f.installPath.slice(f.installPath.lastIndexOf("/") + 1)) + 20;
+  return bytes;
+}
 
 /** gzip+base64 where that is shorter; small files grow when compressed and stay as they are. */
 function smaller(content: string): { content: string } | { encoding: "gzip+base64"; content: string } {
