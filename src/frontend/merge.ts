@@ -159,6 +159,15 @@ class PathRules<T> {
     for (const { parts, value } of candidates) if (parts.every((p, i) => p === "*" || p === path[i])) return value;
     return undefined;
   }
+
+  /** Whether a rule may match below `path`: some pattern is longer and starts with it. */
+  reachesBelow(path: readonly string[]): boolean {
+    for (const [length, list] of this.byLength) {
+      if (length <= path.length) continue;
+      for (const { parts } of list) if (path.every((p, i) => parts[i] === "*" || parts[i] === p)) return true;
+    }
+    return false;
+  }
 }
 
 const SPECIAL_RULES = new PathRules(SPECIALS);
@@ -268,6 +277,8 @@ const UNIQUE_RULES = new PathRules(UNIQUE);
 export function enforceUnicity(tree: Tree, path: string[] = []): Tree {
   // Nodes with nothing to drop are returned as they are: copying every mapping of a large project cost more than the rule.
   if (tree.kind === "map") {
+    // Most of a project (healthchecks, dependencies, extensions...) holds no list a rule applies to.
+    if (!UNIQUE_RULES.reachesBelow(path)) return tree;
     let entries: Map<string, Tree> | undefined;
     for (const [k, v] of tree.entries) {
       path.push(k);
