@@ -1,6 +1,6 @@
 import type { DiagnosticBag, SourceLocation } from "../../diagnostics.js";
 import type { LocationIndex, PathSegment } from "../location-index.js";
-import { pointerOf } from "../location-index.js";
+import { childPointer, pointerOf } from "../location-index.js";
 import type { RawMapping, RawValue } from "../parse-yaml.js";
 
 /** What normalizing one piece of the document needs to know and where it reports. */
@@ -17,11 +17,16 @@ export interface NormalizeContext {
 
 /** A view of one mapping in the document that knows its own path, for locating diagnostics. */
 export class Node {
+  /** `path` as a JSON pointer, built once: every position lookup below this node starts from it. */
+  private readonly pointer: string;
+
   constructor(
     readonly ctx: NormalizeContext,
     readonly value: RawMapping,
     readonly path: readonly PathSegment[],
-  ) {}
+  ) {
+    this.pointer = pointerOf(path);
+  }
 
   has(key: string): boolean {
     return key in this.value && this.value[key] !== undefined;
@@ -33,12 +38,18 @@ export class Node {
 
   /** Where the value of `key` (or of a deeper path below it) is written. */
   at(...sub: PathSegment[]): SourceLocation {
-    return this.ctx.locations.value(pointerOf([...this.path, ...sub]));
+    return this.ctx.locations.value(this.below(sub));
   }
 
   /** Where the key `key` itself is written. */
   keyAt(...sub: PathSegment[]): SourceLocation {
-    return this.ctx.locations.key(pointerOf([...this.path, ...sub]));
+    return this.ctx.locations.key(this.below(sub));
+  }
+
+  private below(sub: readonly PathSegment[]): string {
+    let pointer = this.pointer;
+    for (const segment of sub) pointer = childPointer(pointer, segment);
+    return pointer;
   }
 
   child(key: string): Node | undefined {
