@@ -51,14 +51,19 @@ const IGNORED_KEYS: Readonly<Record<string, string>> = {
   develop: "develop is for `docker compose watch` during development; it has no meaning on a host and is ignored",
 };
 
-/** In the rules' order, which is the order of the flags in the unit. */
-const RUN_FLAG_ENTRIES = Object.entries(RUN_FLAG_RULES);
+/** Each rule's place: flags go into the unit in the rules' order, whatever the order of the keys. */
+const RUN_FLAG_ORDER = new Map(Object.keys(RUN_FLAG_RULES).map((key, i) => [key, i]));
 
 /** Turns one validated service mapping into the model, reporting what cannot be compiled. */
 export function normalizeService(node: Node, name: string, format: "v1" | "compose", top: Node): Service | undefined {
   const ctx = node.ctx;
+  const flagKeys: string[] = [];
   for (const key of Object.keys(node.value)) {
-    if (STRUCTURED_KEYS.has(key) || key in RUN_FLAG_RULES || key.startsWith("x-")) continue;
+    if (RUN_FLAG_ORDER.has(key)) {
+      if (node.has(key)) flagKeys.push(key);
+      continue;
+    }
+    if (STRUCTURED_KEYS.has(key) || key.startsWith("x-")) continue;
     const ignored = IGNORED_KEYS[key];
     if (ignored !== undefined) {
       ctx.diagnostics.warning("unsupported-key", `service "${name}": ${ignored}`, node.keyAt(key));
@@ -69,7 +74,8 @@ export function normalizeService(node: Node, name: string, format: "v1" | "compo
 
   const image = imageSource(node, name);
   const runFlags: RunFlag[] = [];
-  for (const [key, rule] of RUN_FLAG_ENTRIES) if (node.has(key)) runFlags.push(...rule(node, key));
+  flagKeys.sort((a, b) => RUN_FLAG_ORDER.get(a)! - RUN_FLAG_ORDER.get(b)!);
+  for (const key of flagKeys) runFlags.push(...RUN_FLAG_RULES[key]!(node, key));
   runFlags.push(...deployFlags(node, name));
   const networkMode = normalizeNetworkMode(node);
   if (networkMode && node.has("networks")) node.ctx.diagnostics.error("invalid-value", `service "${name}": network_mode and networks cannot be combined`, node.keyAt("networks"));
