@@ -90,6 +90,24 @@ const NEEDS_QUOTES = /[\s"'\\]/u;
 export function quoteExecWord(word: string): QuoteResult {
   // Most words (flags, names, image references, ports) need nothing done: skip the walk over their characters.
   if (BARE_WORD.test(word)) return { ok: true, text: word };
+  if (word.length < LONG_WORD) return quoteByCharacter(word);
+  const known = quotedLongWords.get(word);
+  if (known) return known;
+  const quoted = quoteByCharacter(word);
+  if (quotedLongWords.size < MAX_REMEMBERED) quotedLongWords.set(word, quoted);
+  return quoted;
+}
+
+/**
+ * Long words recur: the shell scripts of the readiness and image steps are
+ * the same in every unit of a project, only their arguments differ. Each is
+ * quoted once; the results depend on the word alone.
+ */
+const quotedLongWords = new Map<string, QuoteResult>();
+const LONG_WORD = 64;
+const MAX_REMEMBERED = 256;
+
+function quoteByCharacter(word: string): QuoteResult {
   let body = "";
   for (const ch of word) {
     const code = ch.codePointAt(0)!;
