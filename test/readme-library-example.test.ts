@@ -60,3 +60,14 @@ describe("README Library example", () => {
     expect(reported.length).toBeGreaterThan(0);
   }, 60_000);
 });
+
+describe("README Example", () => {
+  it("shows the proxy unit exactly as compose2units writes it for the bundled example (without its header comment)", () => {
+    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+    const start = readme.indexOf("\n## Example\n");
+    expect(start).toBeGreaterThan(0);
+    const [shown] = fencedBlocks(readme.slice(start, readme.indexOf("\n## ", start + 1)), "ini");
+    const written = readFileSync(join(ROOT, "fixtures/identidock-v1/expected/identidock-proxy.service"), "utf8");
+    expect(shown).toBe(written.replace(/^(#[^\n]*\n)+\n/, ""));
+  });
+});
