@@ -310,10 +310,8 @@ function runCompile(file: string | undefined, flags: CompileFlags, io: Io): numb
     return EXIT.ok;
   }
   try {
-    const outputs: [string, readonly OutputFile[]][] = [[resolve(io.cwd, flags.output), result.files]];
-    if (flags.nocloud !== undefined) outputs.push([resolve(io.cwd, flags.nocloud), nocloudSeed(cloudConfig, result.project?.name ?? "compose2units")]);
     // Every folder is checked before any is written.
-    const plans = outputs.map(([dir, files]) => planOutputDir(dir, files, { force: flags.force === true }));
+    const plans = outputFolders(result, flags).map(([dir, files]) => planOutputDir(resolve(io.cwd, dir), files, { force: flags.force === true }));
     for (const plan of plans) applyOutputPlan(plan);
   } catch (e) {
     if (e instanceof OutputDirError) return usageExit(io, e.message);
@@ -331,17 +329,11 @@ function runDiff(file: string | undefined, flags: DiffFlags, io: Io): number {
   if (flags.output === "-") return usageExit(io, "diff compares with an output folder; -o - has none", EXIT.trouble);
   const compiled = compileAndReport(file, flags, io);
   if ("exitCode" in compiled) return EXIT.trouble;
-  const { result } = compiled;
-  // The same folders compile writes, each under the name it was given, so the diff reads (and applies) from here.
-  const folders: [string, readonly OutputFile[]][] = [[flags.output, result.files]];
-  if (flags.nocloud !== undefined) {
-    const cloudConfig = result.files.find((f) => f.path === "cloud-config.yaml")!;
-    folders.push([flags.nocloud, nocloudSeed(cloudConfig, result.project?.name ?? "compose2units")]);
-  }
   let plans: [string, OutputPlan][];
   try {
+    // The folders compile writes, each labelled with the name it was given, so the diff reads (and applies) from here.
     // Nothing is written, so a folder compile would refuse is still compared.
-    plans = folders.map(([name, files]) => [name, planOutputDir(resolve(io.cwd, name), files, { force: true })]);
+    plans = outputFolders(compiled.result, flags).map(([name, files]) => [name, planOutputDir(resolve(io.cwd, name), files, { force: true })]);
   } catch (e) {
     if (e instanceof OutputDirError) return usageExit(io, e.message, EXIT.trouble);
     throw e;
@@ -349,6 +341,16 @@ function runDiff(file: string | undefined, flags: DiffFlags, io: Io): number {
   const paint = wantColour(flags.color, io.env, io.stdoutIsTTY) ? ansi : plain;
   io.stdout(plans.map(([name, plan]) => formatPlanDiff(plan, name, paint, { showSecrets: flags.showSecrets === true })).join(""));
   return plans.some(([, plan]) => plan.changes.length > 0) ? EXIT.differs : EXIT.ok;
+}
+
+/** The folders a compile fills, as given on the command line: the output folder and, with --nocloud, the seed folder. */
+function outputFolders(result: CompileResult, flags: { output: string; nocloud?: string }): [string, readonly OutputFile[]][] {
+  const folders: [string, readonly OutputFile[]][] = [[flags.output, result.files]];
+  if (flags.nocloud !== undefined) {
+    const cloudConfig = result.files.find((f) => f.path === "cloud-config.yaml")!;
+    folders.push([flags.nocloud, nocloudSeed(cloudConfig, result.project?.name ?? "compose2units")]);
+  }
+  return folders;
 }
 
 /** The cloud-config and host flags as compile options; a flag that cannot be used is a usage error. */
