@@ -26,14 +26,15 @@ export const ansi: Paint = (style, text) => {
  * `--no-color` win over both variables.
  */
 export function wantColour(flag: boolean | undefined, env: Readonly<Record<string, string | undefined>>, isTTY: boolean): boolean {
-  const forced = flag ?? forcedColour(env);
+  const forced = forcedColour(flag, env);
   if (forced !== undefined) return forced;
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
   return isTTY;
 }
 
-/** What FORCE_COLOR asks for: on, off, or nothing (unset or empty). */
-export function forcedColour(env: Readonly<Record<string, string | undefined>>): boolean | undefined {
+/** What --color/--no-color, else FORCE_COLOR, ask for: on, off, or nothing (neither given, or FORCE_COLOR empty). */
+export function forcedColour(flag: boolean | undefined, env: Readonly<Record<string, string | undefined>>): boolean | undefined {
+  if (flag !== undefined) return flag;
   const force = env.FORCE_COLOR;
   if (force === undefined || force === "") return undefined;
   return force !== "0" && force !== "false";

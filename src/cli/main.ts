@@ -416,7 +416,7 @@ function runConfig(services: readonly string[], flags: ConfigFlags, io: Io): num
 function report(diagnostics: readonly Diagnostic[], sources: ReadonlyMap<string, string>, flags: ReportFlags, io: Io): void {
   const colour = wantColour(flags.color, io.env, io.stderrIsTTY);
   // Forced colour (--color, FORCE_COLOR) is for a person reading a log: the source lines help there too.
-  const frames = io.stderrIsTTY || (flags.color ?? forcedColour(io.env)) === true;
+  const frames = io.stderrIsTTY || forcedColour(flags.color, io.env) === true;
   const text = formatReport(diagnostics, sources, { format: flags.format, frames, paint: colour ? ansi : plain });
   if (text !== "") io.stderr(text);
 }

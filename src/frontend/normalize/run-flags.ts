@@ -162,8 +162,8 @@ export function gpuRequest(node: Node): RunFlag {
 }
 
 /** Docker takes a block IO weight from 10 to 1000, or 0 for the kernel's default. */
-const isBlkioWeight = (t: string) => /^\d+$/.test(t) && (Number(t) === 0 || (Number(t) >= 10 && Number(t) <= 1000));
 const isWholeNumber = (t: string) => /^\d+$/.test(t);
+const isBlkioWeight = (t: string) => isWholeNumber(t) && (Number(t) === 0 || (Number(t) >= 10 && Number(t) <= 1000));
 
 /** `blkio_config`: the service's block IO weight and per-device weights and limits, as docker run's flags. */
 const blkio: FlagRule = (service, key) => {
@@ -189,8 +189,8 @@ const blkio: FlagRule = (service, key) => {
     });
   };
   perDevice("weight_device", "--blkio-weight-device", "weight", isBlkioWeight, "must be a whole number from 10 to 1000 (or 0)");
-  perDevice("device_read_bps", "--device-read-bps", "rate", (t) => isByteSize(t), "must be bytes per second such as 12mb or 1048576");
-  perDevice("device_write_bps", "--device-write-bps", "rate", (t) => isByteSize(t), "must be bytes per second such as 12mb or 1048576");
+  perDevice("device_read_bps", "--device-read-bps", "rate", isByteSize, "must be bytes per second such as 12mb or 1048576");
+  perDevice("device_write_bps", "--device-write-bps", "rate", isByteSize, "must be bytes per second such as 12mb or 1048576");
   perDevice("device_read_iops", "--device-read-iops", "rate", isWholeNumber, "must be a whole number of operations per second");
   perDevice("device_write_iops", "--device-write-iops", "rate", isWholeNumber, "must be a whole number of operations per second");
   return out;
