@@ -1,6 +1,5 @@
 import type {
   Dependency,
-  EnvironmentVariable,
   Healthcheck,
   ImageSource,
   Label,
