@@ -26,6 +26,7 @@ import { cleanupService, cleanupTimer } from "./systemd/cleanup-units.js";
 import type { HostOptions } from "./host-options.js";
 import { provisionUnit } from "./systemd/provision-unit.js";
 import { resourceUnit } from "./systemd/resource-units.js";
+import { numberedHooks } from "./systemd/hooks.js";
 import { serviceUnit } from "./systemd/service-unit.js";
 import { targetUnit } from "./systemd/target-unit.js";
 
@@ -58,8 +59,7 @@ export function emitProject(ordered: OrderedProject, options: EmitOptions, diagn
       const kind = `${f.kind}s`;
       files.push({ path: `${kind}/${service.name}/${f.name}`, content: f.content, permissions: "0600", installPath: providedFileHostPath(project, service.name, f) });
     }
-    const hooks = [...service.postStart.map((h, i) => ["post_start", i + 1, h] as const), ...service.preStop.map((h, i) => ["pre_stop", i + 1, h] as const)];
-    for (const [key, index, hook] of hooks) {
+    for (const { key, index, hook } of numberedHooks(service)) {
       if (hook.environment.length === 0) continue;
       const content = hookEnvFile(service, key, index, hook, diagnostics);
       if (content === undefined) failed = true;

@@ -7,7 +7,7 @@ import { SYSTEMCTL, networkUnitName, provisionUnitName, serviceUnitName, targetU
 import { CommandLine } from "./command-line.js";
 import { bindSourceStep } from "./bind-sources.js";
 import { connectCommands, createCommand } from "./docker-create.js";
-import { hookCommand } from "./hooks.js";
+import { hookCommand, numberedHooks } from "./hooks.js";
 import { imageSteps } from "./image-steps.js";
 import { providedFileSteps } from "./provided-files.js";
 import { healthyWithinSeconds, waitUntilHealthy, waitUntilRunning } from "./readiness.js";
@@ -85,6 +85,7 @@ export function serviceUnit(ordered: OrderedProject, service: Service, host: Hos
   else for (const connect of connects) line("ExecStartPre", connect);
   line("ExecStart", new CommandLine(engine.binary).add("start", "--attach").addFrom(service.at, service.containerName));
   if (!oneshot) line("ExecStartPost", waitUntilRunning(service, engine));
+  const hooks = numberedHooks(service);
   if (oneshot && service.postStart.length > 0) {
     // A one-shot job's ExecStartPost= runs after its container has exited: there is nothing to exec into.
     const dependents = "a service depends on it with condition: service_completed_successfully, so it runs as a one-shot job";
@@ -92,9 +93,9 @@ export function serviceUnit(ordered: OrderedProject, service: Service, host: Hos
     unrepresentable = true;
   }
   // A failed post_start hook fails the start, as it fails `docker compose up`.
-  else service.postStart.forEach((hook, i) => line("ExecStartPost", hookCommand(project, service, "post_start", i + 1, hook, engine)));
+  else for (const h of hooks) if (h.key === "post_start") line("ExecStartPost", hookCommand(project, service, h, engine));
   // A failed pre_stop hook must not keep the container from stopping.
-  service.preStop.forEach((hook, i) => line("ExecStop", hookCommand(project, service, "pre_stop", i + 1, hook, engine), true));
+  for (const h of hooks) if (h.key === "pre_stop") line("ExecStop", hookCommand(project, service, h, engine), true);
   // The container may already be gone (it exited, and --rm removed it); that is not a failed stop.
   line("ExecStop", new CommandLine(engine.binary).add("stop", "--time", String(service.stop.gracePeriodSeconds)).addFrom(service.at, service.containerName), true);
   if (unrepresentable) return undefined;
