@@ -1,5 +1,5 @@
 import type { SourceLocation } from "../diagnostics.js";
-import { LocationIndex, childPointer } from "./location-index.js";
+import { LocationIndex, childPointer, unescapeSegment, type PositionSource } from "./location-index.js";
 import type { RawMapping, RawValue } from "./parse-yaml.js";
 
 /**
@@ -61,9 +61,56 @@ export function treeOf(value: RawValue, locations: LocationIndex, tags: Readonly
   return node;
 }
 
-/** Plain data and a position index for it; values tagged `!reset` that nothing consumed are dropped. */
+/**
+ * Plain data and a position index for it; values tagged `!reset` that
+ * nothing consumed are dropped. The index reads positions from the tree
+ * when asked.
+ */
 export function flattenTree(tree: Tree, defaultFile: string): { value: RawValue; locations: LocationIndex } {
-  return walkTree(tree, defaultFile, false);
+  return { value: rawOf(tree), locations: new LocationIndex(defaultFile, new TreePositions(tree)) };
+}
+
+/** The positions of a tree by the pointers of its plain data, where `!reset` values are gone. */
+class TreePositions implements PositionSource {
+  constructor(private readonly root: Tree) {}
+
+  value(pointer: string): SourceLocation | undefined {
+    return this.nodeAt(pointer)?.at;
+  }
+
+  key(pointer: string): SourceLocation | undefined {
+    return this.nodeAt(pointer)?.keyAt;
+  }
+
+  private nodeAt(pointer: string): Tree | undefined {
+    let node: Tree | undefined = this.root;
+    let start = 1;
+    while (node !== undefined && start <= pointer.length) {
+      const end = pointer.indexOf("/", start);
+      const segment = unescapeSegment(pointer.slice(start, end < 0 ? pointer.length : end));
+      node = keptChild(node, segment);
+      start = end < 0 ? pointer.length + 1 : end + 1;
+    }
+    return node;
+  }
+}
+
+/** The child a pointer segment names, counting only the values flattening keeps. */
+function keptChild(node: Tree, segment: string): Tree | undefined {
+  if (node.kind === "map") {
+    const v = node.entries.get(segment);
+    return v?.tag === "reset" ? undefined : v;
+  }
+  if (node.kind !== "seq" || !ARRAY_INDEX.test(segment)) return undefined;
+  return keptItems(node)[Number(segment)];
+}
+
+const keptItemsOf = new WeakMap<TreeSeq, readonly Tree[]>();
+
+function keptItems(seq: TreeSeq): readonly Tree[] {
+  let kept = keptItemsOf.get(seq);
+  if (!kept) keptItemsOf.set(seq, (kept = seq.items.some((i) => i.tag === "reset") ? seq.items.filter((i) => i.tag !== "reset") : seq.items));
+  return kept;
 }
 
 /**
@@ -72,13 +119,8 @@ export function flattenTree(tree: Tree, defaultFile: string): { value: RawValue;
  * passes that work on plain data (lifting the v1 format).
  */
 export function indexTree(tree: Tree, defaultFile: string): { value: RawValue; locations: LocationIndex; tags: Map<string, MergeTag> } {
-  return walkTree(tree, defaultFile, true);
-}
-
-function walkTree(tree: Tree, defaultFile: string, keepResets: boolean): { value: RawValue; locations: LocationIndex; tags: Map<string, MergeTag> } {
   const locations = new LocationIndex(defaultFile);
   const tags = new Map<string, MergeTag>();
-  const kept = (node: Tree) => keepResets || node.tag !== "reset";
   const walk = (node: Tree, pointer: string): RawValue => {
     locations.setValue(pointer, node.at);
     if (node.keyAt) locations.setKey(pointer, node.keyAt);
@@ -88,12 +130,12 @@ function walkTree(tree: Tree, defaultFile: string, keepResets: boolean): { value
         return node.value;
       case "seq": {
         const out: RawValue[] = [];
-        for (const item of node.items) if (kept(item)) out.push(walk(item, childPointer(pointer, out.length)));
+        for (const item of node.items) out.push(walk(item, childPointer(pointer, out.length)));
         return out;
       }
       case "map": {
         const out: RawMapping = {};
-        for (const [k, v] of node.entries) if (kept(v)) out[k] = walk(v, childPointer(pointer, k));
+        for (const [k, v] of node.entries) out[k] = walk(v, childPointer(pointer, k));
         return out;
       }
     }
@@ -106,8 +148,11 @@ export function rawOf(tree: Tree): RawValue {
   switch (tree.kind) {
     case "scalar":
       return tree.value;
-    case "seq":
-      return tree.items.filter((i) => i.tag !== "reset").map(rawOf);
+    case "seq": {
+      const out: RawValue[] = [];
+      for (const item of tree.items) if (item.tag !== "reset") out.push(rawOf(item));
+      return out;
+    }
     case "map": {
       const out: RawMapping = {};
       for (const [k, v] of tree.entries) if (v.tag !== "reset") out[k] = rawOf(v);

@@ -56,4 +56,16 @@ describe("diagnostics point at the value at fault, in the file it came from", ()
     );
     expect(r.errors).toEqual(['sub/s.env:3:1: error invalid-value: service "s": unterminated double quote']);
   });
+
+  it("in a list with a !reset item dropped: at the item the list index now names", () => {
+    const r = load({ "compose.yaml": "services:\n  web:\n    image: nginx\n    security_opt:\n      - !reset no-new-privileges\n      - label=disable\n      - {bad: 1}\n" }, ["compose.yaml"], { projectName: "p" });
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0]).toMatch(/^compose\.yaml:7:9: error schema: services\.web\.security_opt\[1\]: must be a string$/);
+  });
+
+  it("under a key with / and ~ in it: at that key's value", () => {
+    const r = load({ "compose.yaml": "services:\n  web:\n    image: nginx\n    sysctls:\n      net.ipv4/~x: [1]\n" }, ["compose.yaml"], { projectName: "p" });
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0]).toMatch(/^compose\.yaml:5:20: error schema: /);
+  });
 });
