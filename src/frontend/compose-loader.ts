@@ -81,7 +81,7 @@ export class ComposeLoader {
       const doc = interpolateValues(lifted.doc, environment, lifted.locations, diagnostics, this.warned);
       tree = treeOf(doc, lifted.locations, new Map([...tags].map(([p, t]) => [`/services${p}`, t])));
     } else {
-      tree = interpolateTree(parsed, environment, diagnostics, this.warned);
+      tree = mayNeedInterpolation(content) ? interpolateTree(parsed, environment, diagnostics, this.warned) : parsed;
     }
     if (tree.kind !== "map") return undefined;
     return { tree, format, path, display };
@@ -255,6 +255,14 @@ function importResources(imported: TreeMap, target: TreeMap, from: string, diagn
     out = withEntry(out, key, isMap(existing) ? { ...existing, entries } : { ...source, entries });
   }
   return out;
+}
+
+/**
+ * Whether any value of the file can hold a `$`: a file without one has
+ * nothing to substitute, unless a double-quoted escape (`"\x24"`) writes one.
+ */
+function mayNeedInterpolation(content: string): boolean {
+  return content.includes("$") || content.includes("\\");
 }
 
 /** The top level as detectFormat reads it: the keys, with the values of `version` and `name`. */

@@ -198,23 +198,22 @@ export function interpolateTree(tree: Tree, env: Environment, diagnostics: Diagn
       return { ...tree, value: result.text };
     }
     case "seq": {
-      let changed = false;
-      const items = tree.items.map((item) => {
+      // Copied only from the first item that changes: most of a file has nothing to substitute.
+      let items: Tree[] | undefined;
+      for (let i = 0; i < tree.items.length; i++) {
+        const item = tree.items[i]!;
         const out = interpolateTree(item, env, diagnostics, warned);
-        if (out !== item) changed = true;
-        return out;
-      });
-      return changed ? { ...tree, items } : tree;
+        if (out !== item) (items ??= tree.items.slice())[i] = out;
+      }
+      return items ? { ...tree, items } : tree;
     }
     case "map": {
-      let changed = false;
-      const entries = new Map<string, Tree>();
+      let entries: Map<string, Tree> | undefined;
       for (const [k, v] of tree.entries) {
         const out = interpolateTree(v, env, diagnostics, warned);
-        if (out !== v) changed = true;
-        entries.set(k, out);
+        if (out !== v) (entries ??= new Map(tree.entries)).set(k, out);
       }
-      return changed ? { ...tree, entries } : tree;
+      return entries ? { ...tree, entries } : tree;
     }
   }
 }

@@ -40,6 +40,12 @@ describe("interpolation in values", () => {
     });
   });
 
+  it("substitutes a $ that a double-quoted escape writes, as compose does after parsing", () => {
+    const r = load({ "compose.yaml": 'services:\n  app:\n    image: "\\x24{REGISTRY}/app"\n' }, ["compose.yaml"], { projectName: "p", environment: { REGISTRY: "r.example" } });
+    expect(r.errors).toEqual([]);
+    expect(r.service("app").image.ref.value).toBe("r.example/app");
+  });
+
   it("never touches keys", () => {
     expect(r.service("app").environment.map((e) => e.name)).toContain("${NOT_A_KEY}");
   });
