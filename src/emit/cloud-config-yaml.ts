@@ -64,7 +64,8 @@ function fastItem(item: unknown, indent: string): string | undefined {
   const pairIndent = indent + "  ";
   let out = "";
   let first = true;
-  for (const [key, value] of Object.entries(item)) {
+  for (const key in item) {
+    const value = item[key];
     if (!SIMPLE_KEY.test(key) || RESERVED_WORD.test(key)) return undefined;
     let text: string | undefined;
     if (typeof value === "boolean") text = String(value);

@@ -23,8 +23,12 @@ export function createCommand(ordered: OrderedProject, service: Service, engine:
   let supported = true;
   const flags = (at: SourceLocation | undefined, ...argv: string[]) => {
     const spelled = spellFlags(engine, "create", argv, at, `service "${service.name}"`, diagnostics);
-    if (!spelled) supported = false;
-    else for (const [into, words] of [[global, spelled.global], [local, spelled.local]] as const) into.push(...words.map((text) => ({ text, ...(at ? { at } : {}) })));
+    if (!spelled) {
+      supported = false;
+      return;
+    }
+    for (const text of spelled.global) global.push(at ? { text, at } : { text });
+    for (const text of spelled.local) local.push(at ? { text, at } : { text });
   };
   // Another service takes volumes_from this one (the data-container pattern of seed 004): its
   // container must outlive its process, as under compose, so it is not created with --rm.

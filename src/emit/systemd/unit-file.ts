@@ -14,17 +14,18 @@ export interface UnitSection {
 }
 
 export function renderUnit(header: readonly string[], sections: readonly UnitSection[]): string {
-  const lines: string[] = header.map((h) => `# ${h}`);
+  let text = "";
+  for (const h of header) text += `# ${h}\n`;
   for (const section of sections) {
     if (section.entries.length === 0) continue;
-    if (lines.length > 0) lines.push("");
-    lines.push(`[${section.name}]`);
+    if (text !== "") text += "\n";
+    text += `[${section.name}]\n`;
     for (const [key, value] of section.entries) {
-      if (/[\n\r]/.test(value)) throw new Error(`internal error: ${key}= value contains a line break`);
-      lines.push(`${key}=${value}`);
+      if (value.includes("\n") || value.includes("\r")) throw new Error(`internal error: ${key}= value contains a line break`);
+      text += `${key}=${value}\n`;
     }
   }
-  return lines.join("\n") + "\n";
+  return text;
 }
 
 /** Text for settings where systemd expands `%` specifiers but not `$` (Description=, Documentation=). */
