@@ -24,10 +24,12 @@ export interface EnvFileContext {
  * missing file is an error unless it is marked `required: false`.
  */
 export function resolveEnvFiles(doc: RawMapping, services: Iterable<string>, locations: LocationIndex, ctx: EnvFileContext): RawMapping {
-  if (!isMapping(doc.services)) return doc;
-  const out: RawMapping = { ...doc.services };
+  const all = doc.services;
+  if (!isMapping(all)) return doc;
+  // Copied once a service has env files to resolve; a project without any is returned as it is.
+  let out: RawMapping | undefined;
   for (const name of services) {
-    const service = out[name];
+    const service = all[name];
     if (!isMapping(service) || service.env_file === undefined) continue;
     const { env_file: envFile, ...rest } = service;
     const base = ["services", name];
@@ -75,9 +77,9 @@ export function resolveEnvFiles(doc: RawMapping, services: Iterable<string>, loc
     }
     const overridden = Array.isArray(explicit) ? explicitKeys(explicit) : new Set(Object.keys(isMapping(explicit) ? explicit : {}));
     for (const [key, at] of fromFiles) if (!overridden.has(key)) place(locations, [...base, "environment", key], at);
-    out[name] = { ...rest, environment };
+    (out ??= { ...all })[name] = { ...rest, environment };
   }
-  return { ...doc, services: out };
+  return out ? { ...doc, services: out } : doc;
 }
 
 function explicitKeys(list: readonly RawValue[]): Set<string> {

@@ -5,20 +5,23 @@
 export function parseDuration(text: string | number): number | undefined {
   if (typeof text === "number") return Number.isFinite(text) && text >= 0 ? text : undefined;
   const s = text.trim();
-  if (/^\d+(\.\d+)?$/.test(s)) return Number(s);
-  const unit: Record<string, number> = { ns: 1e-9, us: 1e-6, "µs": 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
-  const part = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/y;
+  if (SECONDS.test(s)) return Number(s);
   let total = 0;
   let pos = 0;
   while (pos < s.length) {
-    part.lastIndex = pos;
-    const m = part.exec(s);
+    DURATION_PART.lastIndex = pos;
+    const m = DURATION_PART.exec(s);
     if (!m) return undefined;
-    total += Number(m[1]) * unit[m[2]!]!;
-    pos = part.lastIndex;
+    total += Number(m[1]) * SECONDS_PER_UNIT[m[2]!]!;
+    pos = DURATION_PART.lastIndex;
   }
   return pos > 0 ? total : undefined;
 }
+
+const SECONDS = /^\d+(\.\d+)?$/;
+/** Sticky: each match must start where the previous one ended. */
+const DURATION_PART = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/y;
+const SECONDS_PER_UNIT: Readonly<Record<string, number>> = { ns: 1e-9, us: 1e-6, "µs": 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
 
 /** Docker's own size spelling (`512m`, `1g`, `1024`): validated here, passed to docker as written. */
 export function isByteSize(text: string | number): boolean {
