@@ -7,7 +7,7 @@ import { enforceUnicity, mergeService, mergeTrees } from "./merge.js";
 import { parseYamlTree, type RawMapping } from "./parse-yaml.js";
 import { rebasePaths, rebaseService } from "./rebase-paths.js";
 import { child, indexTree, isMap, rawOf, sameValue, text, treeOf, withEntry, type Tree, type TreeMap } from "./tree.js";
-import { inputPath } from "./input-paths.js";
+import { inputPath, unexpandedHomeNote } from "./input-paths.js";
 
 /** One compose file, parsed, lifted to the current format and interpolated. */
 export interface ComposeLayer {
@@ -130,7 +130,7 @@ export class ComposeLoader {
       for (const p of paths) {
         const content = this.host.readFile(p.abs);
         if (content === undefined) {
-          diagnostics.error("missing-input", `included file ${this.host.display(p.abs)} not found`, p.at);
+          diagnostics.error("missing-input", `included file ${this.host.display(p.abs)} not found${unexpandedHomeNote(p.value, scope.environment)}`, p.at);
           continue;
         }
         const loaded = this.loadLayer(p.abs, content, this.host.display(p.abs), childScope);
@@ -175,10 +175,11 @@ export class ComposeLoader {
     let baseLayer = layer;
     const file = ext.kind === "map" ? child(ext, "file") : undefined;
     if (file) {
-      const path = inputPath(text(file) ?? "", posix.dirname(layer.path), environment);
+      const written = text(file) ?? "";
+      const path = inputPath(written, posix.dirname(layer.path), environment);
       const loaded = this.extendsFile(path, environment);
       if (!loaded) {
-        diagnostics.error("missing-input", `service "${name}" extends a service in ${this.host.display(path)}, which cannot be read`, file.at);
+        diagnostics.error("missing-input", `service "${name}" extends a service in ${this.host.display(path)}, which cannot be read${unexpandedHomeNote(written, environment)}`, file.at);
         return own;
       }
       baseLayer = loaded;

@@ -9,7 +9,25 @@ import type { Environment } from "./interpolate.js";
  * not inputs: their `~` is on the host the units run on.
  */
 export function inputPath(path: string, dir: string, environment: Environment): string {
-  const home = environment.HOME;
-  if (home !== undefined && home.startsWith("/") && (path === "~" || path.startsWith("~/"))) return posix.join(home, path.slice(1));
+  const home = homeOf(environment);
+  if (home !== undefined && startsWithHome(path)) return posix.join(home, path.slice(1));
   return posix.resolve(dir, path);
+}
+
+/**
+ * What to add to "not found" for an input path: when it starts with `~` but
+ * HOME is unset, the path was read relative to the project instead, and the
+ * user should know why.
+ */
+export function unexpandedHomeNote(path: string, environment: Environment): string {
+  return startsWithHome(path) && homeOf(environment) === undefined ? " (~ is the home folder, but HOME is not set to an absolute path)" : "";
+}
+
+function homeOf(environment: Environment): string | undefined {
+  const home = environment.HOME;
+  return home !== undefined && home.startsWith("/") ? home : undefined;
+}
+
+function startsWithHome(path: string): boolean {
+  return path === "~" || path.startsWith("~/");
 }

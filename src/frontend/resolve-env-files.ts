@@ -4,7 +4,7 @@ import type { Environment } from "./interpolate.js";
 import { pointerOf, type LocationIndex } from "./location-index.js";
 import { asBoolean, isMapping, scalarText } from "./normalize/context.js";
 import type { RawMapping, RawValue } from "./parse-yaml.js";
-import { inputPath } from "./input-paths.js";
+import { inputPath, unexpandedHomeNote } from "./input-paths.js";
 
 export interface EnvFileContext {
   readonly projectDirectory: string;
@@ -45,7 +45,7 @@ export function resolveEnvFiles(doc: RawMapping, services: Iterable<string>, loc
       const full = inputPath(file, ctx.projectDirectory, ctx.environment);
       const text = ctx.readFile(full);
       if (text === undefined) {
-        if (required) ctx.diagnostics.error("missing-input", `service "${name}": env_file ${ctx.display(full)} not found`, locations.value(pointerOf(path)));
+        if (required) ctx.diagnostics.error("missing-input", `service "${name}": env_file ${ctx.display(full)} not found${unexpandedHomeNote(file, ctx.environment)}`, locations.value(pointerOf(path)));
         continue;
       }
       const parsed = parseDotenv(text, lookup);

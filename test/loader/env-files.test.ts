@@ -142,8 +142,29 @@ describe("~ in the paths of files read while compiling", () => {
     expect(r.service("cache").image).toMatchObject({ ref: { value: "redis" } });
   });
 
-  it("without HOME, stays a path relative to the project, and the missing file is reported at its place", () => {
-    const r = load({ "compose.yaml": "services:\n  web:\n    image: nginx\n    env_file: ~/web.env\n" });
-    expect(r.errors).toEqual(['compose.yaml:4:15: error missing-input: service "web": env_file ~/web.env not found']);
+  it("without HOME, stays a path relative to the project, and the missing file is reported at its place, saying HOME is not set", () => {
+    const r = load({
+      "compose.yaml": [
+        "include: [~/shared.yaml]",
+        "services:",
+        "  web:",
+        "    extends: {file: ~/base.yaml, service: base}",
+        "    env_file: ~/web.env",
+        "    secrets: [pw]",
+        "secrets:",
+        "  pw: {file: ~/pw.txt}",
+        "",
+      ].join("\n"),
+    });
+    const note = "(~ is the home folder, but HOME is not set to an absolute path)";
+    expect(r.errors).toEqual([
+      `compose.yaml:1:11: error missing-input: included file ~/shared.yaml not found ${note}`,
+      `compose.yaml:4:21: error missing-input: service "web" extends a service in ~/base.yaml, which cannot be read ${note}`,
+    ]);
+    const withoutInclude = load({ "compose.yaml": "services:\n  web:\n    image: nginx\n    env_file: ~/web.env\n    secrets: [pw]\nsecrets:\n  pw: {file: ~/pw.txt}\n" });
+    expect(withoutInclude.errors).toEqual([
+      `compose.yaml:4:15: error missing-input: service "web": env_file ~/web.env not found ${note}`,
+      `compose.yaml:7:14: error missing-input: secret "pw": file /project/~/pw.txt not found ${note}`,
+    ]);
   });
 });

@@ -1,7 +1,7 @@
 import { posix } from "node:path";
 import type { ProvidedFile } from "../../model/project.js";
 import { isMapping, scalarText, type Node } from "./context.js";
-import { inputPath } from "../input-paths.js";
+import { inputPath, unexpandedHomeNote } from "../input-paths.js";
 
 /**
  * A service's `secrets:` or `configs:`, each resolved against its top-level
@@ -50,7 +50,7 @@ function resolveContent(declaration: Node, kind: "secret" | "config", name: stri
   if (file !== undefined) {
     const path = inputPath(file, ctx.projectDirectory, ctx.environment);
     const text = ctx.readFile(path);
-    if (text === undefined) ctx.diagnostics.error("missing-input", `${kind} "${name}": file ${path} not found`, declaration.at("file"));
+    if (text === undefined) ctx.diagnostics.error("missing-input", `${kind} "${name}": file ${path} not found${unexpandedHomeNote(file, ctx.environment)}`, declaration.at("file"));
     return text;
   }
   const variable = scalarText(declaration.get("environment"));
