@@ -1,6 +1,6 @@
-import type { DiagnosticBag } from "../diagnostics.js";
+import type { DiagnosticBag, SourceLocation } from "../diagnostics.js";
 import { readablePath } from "./validate-schema.js";
-import { mapping, scalar, sequence, untagged, type Tree, type TreeMap, type TreeSeq } from "./tree.js";
+import { mapping, rawOf, scalar, sequence, untagged, type Tree, type TreeMap, type TreeScalar, type TreeSeq } from "./tree.js";
 
 /**
  * The Compose Specification's merge rules, used for `-f a.yml -f b.yml`, for
@@ -63,9 +63,9 @@ const toSequence: Merger = (base, over) => {
 };
 
 const mergeExtraHosts: Merger = (base, over) => {
-  const a = asSequence(base);
+  const a = asSequence(base, true);
   const seen = new Set(a.map(itemKey));
-  const b = asSequence(over).filter((i) => !seen.has(itemKey(i)));
+  const b = asSequence(over, true).filter((i) => !seen.has(itemKey(i)));
   return sequence([...a, ...b], base.at, base.keyAt);
 };
 
@@ -172,23 +172,31 @@ class PathRules<T> {
 
 const SPECIAL_RULES = new PathRules(SPECIALS);
 
-/** `{A: 1, B: null}` → `["A=1", "B"]` (sorted, as compose does); a list stays; a single value becomes a list of one. */
-function asSequence(t: Tree): Tree[] {
+/**
+ * `{A: 1, B: null}` → `["A=1", "B"]` (sorted, as compose does); a list
+ * stays; a single value becomes a list of one. With `listValues` (extra
+ * hosts), `{h: [ip1, ip2]}` gives an entry per address. A value that fits
+ * none of these stays the node it is, so that the schema reports it where it
+ * was written instead of it becoming text.
+ */
+function asSequence(t: Tree, listValues = false): Tree[] {
   if (t.kind === "seq") return [...t.items];
   if (t.kind === "scalar") return t.value === null ? [] : [untagged(t)];
   const out: { text: string; node: Tree }[] = [];
   for (const [k, v] of t.entries) {
     if (v.tag === "reset") continue;
     if (v.kind === "scalar" && v.value === null) out.push({ text: k, node: scalar(k, v.keyAt ?? v.at) });
-    else if (v.kind === "seq") for (const item of v.items) out.push(entry(k, item));
-    else out.push(entry(k, v));
+    else if (v.kind === "scalar") out.push(entry(k, v.value, v.at));
+    else if (listValues && v.kind === "seq" && v.items.every((i) => i.kind === "scalar" && i.value !== null)) {
+      for (const item of v.items) out.push(entry(k, (item as TreeScalar).value, item.at));
+    } else out.push({ text: k, node: untagged(v) });
   }
   return out.sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0)).map((e) => e.node);
 }
 
-function entry(key: string, value: Tree): { text: string; node: Tree } {
-  const text = `${key}=${value.kind === "scalar" ? String(value.value) : JSON.stringify(value)}`;
-  return { text, node: scalar(text, value.at) };
+function entry(key: string, value: TreeScalar["value"], at: SourceLocation): { text: string; node: Tree } {
+  const text = `${key}=${String(value)}`;
+  return { text, node: scalar(text, at) };
 }
 
 /** `[a, b]` → `{a: <default>, b: <default>}` for depends_on (condition and required) and networks (null). */
@@ -220,7 +228,7 @@ function scalarText(t: Tree | undefined): string | undefined {
 }
 
 function itemKey(t: Tree): string {
-  return t.kind === "scalar" ? String(t.value) : JSON.stringify(t);
+  return t.kind === "scalar" ? String(t.value) : JSON.stringify(rawOf(t));
 }
 
 type Indexer = (item: Tree) => string;

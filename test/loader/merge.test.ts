@@ -181,6 +181,25 @@ describe("merge tags and special cases", () => {
     expect(r.errors).toEqual(["o.yaml:3:18: error invalid-value: services.a.healthcheck: cannot merge a list into a mapping declared at compose.yaml:4:18"]);
   });
 
+  it("a mapping value that is no single value stays itself in the merged list: the schema reports it in its file", () => {
+    const r = load(
+      { "compose.yaml": "services:\n  a:\n    image: x\n    environment: [A=1]\n", "o.yaml": "services:\n  a:\n    environment:\n      B: [1]\n      C: {x: 1}\n" },
+      ["compose.yaml", "o.yaml"],
+      { projectName: "p" },
+    );
+    expect(r.errors).toEqual(["o.yaml:4:10: error schema: services.a.environment[1]: must be a string", "o.yaml:5:10: error schema: services.a.environment[2]: must be a string"]);
+  });
+
+  it("extra_hosts: a host given a list of addresses gives host=address entries when merged", () => {
+    const r = load(
+      { "compose.yaml": "services:\n  a:\n    image: x\n    extra_hosts: ['db=10.0.0.1']\n", "o.yaml": "services:\n  a:\n    extra_hosts:\n      cache: [10.0.0.2]\n" },
+      ["compose.yaml", "o.yaml"],
+      { projectName: "p" },
+    );
+    expect(r.errors).toEqual([]);
+    expect(r.service("a").runFlags.map((f) => f.argv.join(" "))).toEqual(["--add-host db:10.0.0.1", "--add-host cache:10.0.0.2"]);
+  });
+
   it("duplicates within one file are removed as compose does", () => {
     const r = load({ "compose.yaml": "services:\n  a:\n    image: x\n    ports: ['80:80', '80:80/tcp']\n    environment: [A=1, A=2]\n" }, ["compose.yaml"], { projectName: "p" });
     expect(r.service("a").ports).toHaveLength(1);
