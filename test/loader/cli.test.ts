@@ -91,7 +91,8 @@ describe("compose2units config", () => {
     expect(cli(["config", "--frobnicate"], dir).status).toBe(2);
     // In process: Node 20 itself claims a missing --env-file anywhere on its command line (exit 9) before the CLI runs.
     const stderr: string[] = [];
-    const code = await main(["config", "--env-file", "nope.env"], { stdout: () => {}, stderr: (t) => stderr.push(t), env: {}, cwd: dir });
+    const io = { stdout: () => {}, stderr: (t: string) => void stderr.push(t), env: {}, cwd: dir, readStdin: () => "", stdoutIsTTY: false, stderrIsTTY: false };
+    const code = await main(["config", "--env-file", "nope.env"], io);
     expect({ code, stderr: stderr.join("") }).toEqual({ code: 2, stderr: "compose2units: cannot read env file nope.env\n" });
   });
 });
