@@ -210,4 +210,16 @@ describe("lifecycle hooks", () => {
       'compose.yml:14:17: error unsafe-value: service "web", pre_stop hook 1: the value of NOTE contains a line break, which docker\'s --env-file cannot carry',
     ]);
   });
+
+  it("refuses a container name taken by another service's holder of image volumes", () => {
+    const errors = errorsOf(`services:
+  db:
+    image: postgres
+    container_name: db
+  other:
+    image: x
+    container_name: db-image-volumes
+`);
+    expect(errors).toEqual(['compose.yml:5:3: error name-collision: service "other" uses the container name "db-image-volumes", which holds the image volumes of service "db"; rename it']);
+  });
 });

@@ -67,7 +67,7 @@ const runSkip = skip ?? (process.getuid?.() !== 0 ? "needs root" : !existsSync("
 
 describe.skipIf(runSkip)("a podman unit's steps, run on the real podman", () => {
   const image = "localhost/compose2units-test/busybox:1";
-  const containers = ["podrun-hello-1", "podrun-probe-1", "podrun-plain-1"];
+  const containers = ["podrun-hello-1", "podrun-hello-1-image-volumes", "podrun-probe-1", "podrun-plain-1"];
   let work = "";
   let env: NodeJS.ProcessEnv = {};
   const podman = (args: string[]) => run(PODMAN, args, { env });
@@ -86,7 +86,8 @@ describe.skipIf(runSkip)("a podman unit's steps, run on the real podman", () => 
     const rootfs = join(work, "rootfs");
     const made = run("/bin/sh", ["-c", `mkdir -p "$1/bin" && cp ${BUSYBOX} "$1/bin/busybox" && for a in sh echo hostname true sleep cat; do ln -s busybox "$1/bin/$a"; done && tar -C "$1" -cf "$2" .`, "sh", rootfs, join(work, "rootfs.tar")]);
     expect(made.stderr).toBe("");
-    const imported = podman(["import", "--quiet", join(work, "rootfs.tar"), image]);
+    // VOLUME /vol: a volume the image declares, which must outlive the container each start replaces.
+    const imported = podman(["import", "--quiet", "--change", "VOLUME /vol", join(work, "rootfs.tar"), image]);
     expect(imported.stderr).toBe("");
   }, 60_000);
 
@@ -96,7 +97,7 @@ describe.skipIf(runSkip)("a podman unit's steps, run on the real podman", () => 
     rmSync(work, { recursive: true, force: true });
   }, 60_000);
 
-  it("creates the container with every flag as written and runs it attached", () => {
+  it("creates the container with every flag as written and runs it attached, keeping the image's volumes from one start to the next", () => {
     const yaml = `services:
   hello:
     image: ${image}
@@ -105,23 +106,28 @@ describe.skipIf(runSkip)("a podman unit's steps, run on the real podman", () => 
     read_only: true
     volumes: ["./data/sub:/data"]
     labels: {note: "50% off; \\"quoted\\""}
-    command: ["sh", "-c", "echo \\"hello from $$(hostname)\\"; cat /proc/mounts | grep -c ' /tmp ' || true; echo data=$$(cat /data/x 2>/dev/null || echo none)"]
+    command: ["sh", "-c", "echo \\"hello from $$(hostname)\\"; cat /proc/mounts | grep -c ' /tmp ' || true; echo data=$$(cat /data/x 2>/dev/null || echo none); if [ -f /vol/mark ]; then echo vol=kept; else echo x > /vol/mark && echo vol=new; fi"]
 `;
     const result = compile({ path: "compose.yaml", content: yaml }, { projectName: "podrun", projectDirectory: work, environment: {}, engine: "podman" });
     const unit = result.files.find((f) => f.path === "podrun-hello.service")!.content;
     const steps = unit.split("\n").filter((l) => /^Exec(StartPre|Start)=/.test(l));
-    let output = "";
-    for (const step of steps) {
-      const value = step.slice(step.indexOf("=") + 1);
-      const argv = programArgv(value.replace(/^-/, ""))[0]!;
-      const r = run(argv[0]!, argv.slice(1), { env });
-      if (!value.startsWith("-")) expect(r.stderr, step).toBe("");
-      if (!value.startsWith("-")) expect(r.status, step).toBe(0);
-      if (step.startsWith("ExecStart=")) output = r.stdout;
-    }
+    const start = () => {
+      let output = "";
+      for (const step of steps) {
+        const value = step.slice(step.indexOf("=") + 1);
+        const argv = programArgv(value.replace(/^-/, ""))[0]!;
+        const r = run(argv[0]!, argv.slice(1), { env });
+        if (!value.startsWith("-")) expect(r.stderr, step).toBe("");
+        if (!value.startsWith("-")) expect(r.status, step).toBe(0);
+        if (step.startsWith("ExecStart=")) output = r.stdout;
+      }
+      return output;
+    };
     // The bind source was made by the unit (podman would have refused it), and --read-only mounted no tmpfs on /tmp.
+    expect(start()).toBe("hello from box\n0\ndata=none\nvol=new\n");
     expect(existsSync(join(work, "data", "sub"))).toBe(true);
-    expect(output).toBe("hello from box\n0\ndata=none\n");
+    // The next start removes the container and creates a new one: /vol is the same volume.
+    expect(start()).toBe("hello from box\n0\ndata=none\nvol=kept\n");
   }, 60_000);
 
   it("reports health through the inspect format the units use", () => {

@@ -119,8 +119,8 @@ networks:
 describe("flags podman spells differently", () => {
   it("puts the runtime before the subcommand and keeps a read-only root without podman's extra tmpfs mounts", () => {
     const unit = file("services:\n  web:\n    image: nginx\n    runtime: crun\n    read_only: true\n", "t-web.service");
-    expect(lines(unit, "ExecStartPre").find((l) => l.includes(" create "))).toBe(
-      "ExecStartPre=/usr/bin/podman --runtime crun create --rm --name t-web-1 --pull never --network t_default --network-alias web --stop-timeout 10 --read-only --read-only-tmpfs=false nginx",
+    expect(lines(unit, "ExecStartPre").find((l) => l.startsWith("ExecStartPre=/usr/bin/podman ") && l.includes(" create "))).toBe(
+      "ExecStartPre=/usr/bin/podman --runtime crun create --rm --name t-web-1 --pull never --network t_default --network-alias web --volumes-from t-web-1-image-volumes --stop-timeout 10 --read-only --read-only-tmpfs=false nginx",
     );
   });
 

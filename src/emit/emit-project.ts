@@ -15,6 +15,7 @@ import {
   envFileHostPath,
   hookEnvFileHostPath,
   hookEnvFilePath,
+  imageVolumesHolderName,
   providedFileHostPath,
   networkUnitName,
   serviceUnitName,
@@ -79,7 +80,7 @@ export function emitProject(ordered: OrderedProject, options: EmitOptions, diagn
   unit(cleanupUnitName(project, "service"), cleanupService(project, engine, header));
   unit(cleanupUnitName(project, "timer"), cleanupTimer(project, engine, header));
   files.push({ path: `${cleanupScriptName(project)}.sh`, content: cleanupScript(project, engine, header), permissions: "0755", installPath: cleanupScriptHostPath(project) });
-  if (failed || !uniqueNames(files, project, diagnostics)) return undefined;
+  if (failed || !uniqueNames(files, project, diagnostics) || !freeHolderNames(project, diagnostics)) return undefined;
 
   files.sort((a, b) => (a.path < b.path ? -1 : 1));
   // The document carries every env and secret file's content, so it is as private as they are.
@@ -106,6 +107,20 @@ function usedNetworks(project: Project) {
 function usedVolumes(project: Project) {
   const used = new Set(project.services.flatMap((s) => s.mounts.flatMap((m) => (m.type === "volume" ? [m.volume] : []))));
   return project.volumes.filter((v) => used.has(v.key));
+}
+
+/** Each service's holder of its image's volumes (systemd/image-volumes.ts) needs a container name no service uses. */
+function freeHolderNames(project: Project, diagnostics: DiagnosticBag): boolean {
+  const byContainer = new Map(project.services.map((s) => [s.containerName, s]));
+  let ok = true;
+  for (const service of project.services) {
+    const holder = imageVolumesHolderName(service.containerName);
+    const other = byContainer.get(holder);
+    if (!other) continue;
+    diagnostics.error("name-collision", `service "${other.name}" uses the container name "${holder}", which holds the image volumes of service "${service.name}"; rename it`, other.at);
+    ok = false;
+  }
+  return ok;
 }
 
 function uniqueNames(files: readonly OutputFile[], project: Project, diagnostics: DiagnosticBag): boolean {

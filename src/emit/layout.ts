@@ -20,6 +20,15 @@ export function volumeUnitName(project: Project, volume: string): string {
   return `${project.name}-volume-${volume}.service`;
 }
 
+/**
+ * The container that holds the volumes a service's image declares
+ * (systemd/image-volumes.ts), beside the service's own container. Never
+ * started; its name ends in a word no compose container name ends in.
+ */
+export function imageVolumesHolderName(containerName: string): string {
+  return `${containerName}-image-volumes`;
+}
+
 export function targetUnitName(project: Project): string {
   return `${project.name}.target`;
 }

@@ -257,6 +257,7 @@ services:
       // How fast this engine is right now: on a loaded machine every docker call slows down alike,
       // so the bounds below scale with it instead of failing under load (or passing a slow unit when idle).
       const engineSeconds = await dockerRunSeconds(engine);
+      const firstContainer = (await engine.must(["exec", container(web, "app"), "cat", "/state/first"])).trim();
       const killedAt = monotonicMicroseconds();
       await engine.must(["kill", container(web, "app")]);
       const after = await waitFor("a new app container", 60_000, async () => {
@@ -272,12 +273,21 @@ services:
       const noticed = Number(BigInt(unitAfter.ActiveExitTimestampMonotonic!) - killedAt) / 1e6;
       expect(noticed).toBeGreaterThan(0);
       expect(noticed).toBeLessThan(1 + 2 * engineSeconds);
-      // The restart path is RestartSec plus a handful of docker calls (stop, rm, create, network
-      // connect, start), each lighter than one docker run; a wait for the stop grace period (10 s)
+      // The restart path is RestartSec plus a handful of docker calls (stop, rm, the image and holder
+      // inspects, create, network connect, start), each lighter than one docker run; a wait for the stop grace period (10 s)
       // or a longer RestartSec would break this bound on an idle machine.
       expect(seconds).toBeLessThan(restartSeconds + 1 + 5 * engineSeconds);
       // The proxy finds the new app container by name: the stack serves again.
       expect(await hit()).toBeGreaterThan(0);
+      // The volume the app's image declares (VOLUME /state) came along: the new container finds what
+      // an earlier one wrote, in the volume the holder container keeps, as compose's recreate would.
+      expect(firstContainer).toMatch(/^[0-9a-f]{12}$/);
+      expect((await engine.must(["exec", container(web, "app"), "cat", "/state/first"])).trim()).toBe(firstContainer);
+      expect(after.Config.Hostname).not.toBe(firstContainer);
+      const holder = await inspect(engine, `${container(web, "app")}-image-volumes`);
+      expect(holder.State.Status).toBe("created");
+      const stateVolume = (c: { Mounts: { Destination: string; Name: string }[] }) => c.Mounts.find((m) => m.Destination === "/state")?.Name;
+      expect(stateVolume(after)).toBe(stateVolume(holder));
       proxyAcrossAppRestart = [proxyBefore.Id, (await inspect(engine, container(web, "proxy"))).Id];
       e.measured.push(
         `app running again ${seconds.toFixed(1)} s after docker kill (systemd noticed after ${noticed.toFixed(2)} s; one docker run took ${engineSeconds.toFixed(2)} s then)`,

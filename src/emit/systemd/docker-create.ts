@@ -3,7 +3,7 @@ import type { OrderedProject } from "../../graph/dependency-graph.js";
 import type { Healthcheck, Mount, NetworkAttachment, Project, Service } from "../../model/project.js";
 import type { Engine } from "../engine.js";
 import { spellFlags } from "../engine-flags.js";
-import { envFileHostPath, providedFileHostPath } from "../layout.js";
+import { envFileHostPath, imageVolumesHolderName, providedFileHostPath } from "../layout.js";
 import { networkDockerName, volumeDockerName } from "../resource-names.js";
 import { CommandLine, type Word } from "./command-line.js";
 
@@ -61,6 +61,8 @@ export function createCommand(ordered: OrderedProject, service: Service, engine:
   for (const e of service.expose) flags(e.at, "--expose", e.value);
   for (const m of service.mounts) flags(m.at, ...mountArgs(project, service, m));
   for (const f of service.files) flags(f.at, "--volume", `${providedFileHostPath(project, service.name, f)}:${f.target}:ro`);
+  // Before volumes_from, whose volumes win at a path both have; the compose file's own mounts win over both.
+  flags(undefined, "--volumes-from", imageVolumesHolderName(service.containerName));
   for (const v of service.volumesFrom) {
     const source = v.source.kind === "service" ? container(v.source.name) : v.source.name;
     flags(v.at, "--volumes-from", v.readOnly ? `${source}:ro` : source);

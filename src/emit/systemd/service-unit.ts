@@ -9,6 +9,7 @@ import { bindSourceStep } from "./bind-sources.js";
 import { connectCommands, createCommand } from "./docker-create.js";
 import { hookCommand, numberedHooks } from "./hooks.js";
 import { imageSteps } from "./image-steps.js";
+import { holdImageVolumesStep } from "./image-volumes.js";
 import { providedFileSteps } from "./provided-files.js";
 import { healthyWithinSeconds, waitUntilHealthy, waitUntilRunning } from "./readiness.js";
 import { renderUnit, type UnitSection } from "./unit-file.js";
@@ -79,6 +80,7 @@ export function serviceUnit(ordered: OrderedProject, service: Service, host: Hos
   for (const step of providedFileSteps(project, service)) line("ExecStartPre", step);
   const bindSources = engine.createsBindSources ? undefined : bindSourceStep(service);
   if (bindSources) line("ExecStartPre", bindSources);
+  line("ExecStartPre", holdImageVolumesStep(service, engine));
   line("ExecStartPre", createCommand(ordered, service, engine, diagnostics));
   const connects = connectCommands(project, service, engine, diagnostics);
   if (!connects) unrepresentable = true;

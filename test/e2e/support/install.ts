@@ -48,7 +48,8 @@ export function writeFilesInto(root: string, config: CloudConfig): void {
   }
 }
 
-function decode(f: WriteFile): Buffer {
+/** A write_files entry's content as cloud-init writes it to disk, its encoding undone. */
+export function decode(f: WriteFile): Buffer {
   const content = f.content ?? "";
   switch (f.encoding ?? "text/plain") {
     case "text/plain":

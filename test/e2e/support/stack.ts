@@ -2,7 +2,7 @@ import { createServer } from "node:net";
 import { compile, formatDiagnostic, type OutputFile } from "../../../src/index.js";
 import type { DockerEngine } from "./dockerd.js";
 import type { Environment } from "./environment.js";
-import { readCloudConfig, runRuncmd, writeFilesInto } from "./install.js";
+import { decode, readCloudConfig, runRuncmd, writeFilesInto } from "./install.js";
 import type { Machine } from "./nspawn.js";
 import { GiveUp, waitFor } from "./proc.js";
 
@@ -39,7 +39,8 @@ export async function deploy(env: Environment, stack: CompiledStack): Promise<vo
   const config = readCloudConfig(stack.files);
   const byPath = (entries: { path: string; permissions: string; content: string }[]) => Object.fromEntries(entries.map((e) => [e.path, `${e.permissions}\n${e.content}`]));
   const generated = byPath(stack.files.filter((f) => f.installPath !== undefined).map((f) => ({ path: f.installPath!, permissions: f.permissions, content: f.content })));
-  const written = byPath(config.writeFiles.map((f) => ({ path: f.path, permissions: f.permissions ?? "0644", content: f.content ?? "" })));
+  // Compared as installed: a stack over the user-data limit carries large files gzip+base64-encoded.
+  const written = byPath(config.writeFiles.map((f) => ({ path: f.path, permissions: f.permissions ?? "0644", content: decode(f).toString("utf8") })));
   if (JSON.stringify(generated, Object.keys(generated).sort()) !== JSON.stringify(written, Object.keys(written).sort())) {
     throw new Error(`the cloud-config's write_files differ from the generated files: ${Object.keys(generated).sort().join(", ")} vs ${Object.keys(written).sort().join(", ")}`);
   }
