@@ -4,7 +4,7 @@ import { beforeAll, describe, expect } from "vitest";
 import { HOST_TOOLS } from "./support/availability.js";
 import { comparable, observe, type Observed } from "./support/compare.js";
 import type { Environment } from "./support/environment.js";
-import { BASE_IMAGE, imageTag } from "./support/images.js";
+import { BASE_IMAGE, IMAGES_DIR, imageTag } from "./support/images.js";
 import { run, sleep, waitFor } from "./support/proc.js";
 import { describeE2E } from "./support/suite.js";
 import { compileStack, containerState, deploy, events, freePort, httpGet, inspect, waitForServices, type CompiledStack } from "./support/stack.js";
@@ -339,6 +339,32 @@ services:
       await waitForServices(machine, engine, web, ["cache", "app", "proxy", "sidecar"]);
       expect(await hit()).toBe(hits + 1);
       expect(await hookLines(engine)).toEqual([...hooks, "started, with the hook's own environment"]);
+    }, 120_000);
+  });
+
+  describe("5b. a new image under the same tag", () => {
+    suite.it("the next start moves the image's volumes to a holder of the new image, and no container keeps the old one", async ({ engine, machine }) => {
+      await waitForServices(machine, engine, web, ["app"]);
+      const holderName = `${container(web, "app")}-image-volumes`;
+      const first = (await engine.must(["exec", container(web, "app"), "cat", "/state/first"])).trim();
+      const oldImage = (await inspect(engine, holderName)).Image;
+      // The same Dockerfile with another label: a new image under the app's tag, as a rebuilt release would be.
+      const newImage = await engine.must(["build", "--quiet", "--label", "e2e.generation=2", "--tag", imageTag("app"), join(IMAGES_DIR, "app")], { timeoutMs: 120_000 });
+      expect(newImage).not.toBe(oldImage);
+      const restart = await machine.systemctl("restart", unit(web, "app"));
+      expect(restart.status, restart.stderr).toBe(0);
+      await waitForServices(machine, engine, web, ["app"]);
+      const holder = await inspect(engine, holderName);
+      expect(holder.Image).toBe(newImage);
+      expect(holder.State.Status).toBe("created");
+      expect((await inspect(engine, container(web, "app"))).Image).toBe(newImage);
+      // The data came along, and the switch-over left nothing behind.
+      expect((await engine.must(["exec", container(web, "app"), "cat", "/state/first"])).trim()).toBe(first);
+      // (`ps --filter ancestor=` would also match the new image, built on top of the old one's cached layers.)
+      const ids = (await engine.must(["ps", "-aq"])).split("\n").filter(Boolean);
+      const images = (await engine.must(["container", "inspect", "--format", "{{.Name}} {{.Image}}", ...ids])).split("\n");
+      expect(images.filter((line) => line.endsWith(` ${oldImage}`))).toEqual([]);
+      expect((await engine.docker(["container", "inspect", `${holderName}-next`])).status).not.toBe(0);
     }, 120_000);
   });
 
