@@ -151,6 +151,7 @@ export function loadProject(input: SourceFile | readonly SourceFile[], options: 
     diagnostics,
     environment,
     readFile,
+    display,
   };
   const top = new Node(ctx, doc, []);
   if ("models" in doc) diagnostics.error("unsupported-key", "top-level models: needs Docker Model Runner, which the docker 20.10 hosts compose2units targets do not have", flat.locations.key("/models"));

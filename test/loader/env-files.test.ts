@@ -164,7 +164,7 @@ describe("~ in the paths of files read while compiling", () => {
     const withoutInclude = load({ "compose.yaml": "services:\n  web:\n    image: nginx\n    env_file: ~/web.env\n    secrets: [pw]\nsecrets:\n  pw: {file: ~/pw.txt}\n" });
     expect(withoutInclude.errors).toEqual([
       `compose.yaml:4:15: error missing-input: service "web": env_file ~/web.env not found ${note}`,
-      `compose.yaml:7:14: error missing-input: secret "pw": file /project/~/pw.txt not found ${note}`,
+      `compose.yaml:7:14: error missing-input: secret "pw": file ~/pw.txt not found ${note}`,
     ]);
   });
 });
