@@ -129,8 +129,8 @@ const REQUIRE_IMAGE = `/usr/bin/docker image inspect "$1" >/dev/null 2>&1 || { e
 const HOLDER_CREATE = "/usr/bin/docker create --pull never --entrypoint /image-volumes-holder";
 const HOLD_IMAGE_VOLUMES = [
   `want=$(/usr/bin/docker image inspect --format '{{.Id}}' "$2") || exit 1`,
-  `if ! /usr/bin/docker container inspect "$1" >/dev/null 2>&1 && /usr/bin/docker container inspect "$1-next" >/dev/null 2>&1; then /usr/bin/docker rename "$1-next" "$1" || exit 1; fi`,
-  `have=$(/usr/bin/docker container inspect --format '{{.Image}}' "$1" 2>/dev/null) || exec ${HOLDER_CREATE} --name "$1" "$2" >/dev/null`,
+  `have=$(/usr/bin/docker container inspect --format '{{.Image}}' "$1" 2>/dev/null) || have=`,
+  `if [ -z "$have" ]; then if /usr/bin/docker container inspect "$1-next" >/dev/null 2>&1; then /usr/bin/docker rename "$1-next" "$1" && have=$(/usr/bin/docker container inspect --format '{{.Image}}' "$1") || exit 1; else exec ${HOLDER_CREATE} --name "$1" "$2" >/dev/null; fi; fi`,
   `[ "$have" = "$want" ] && exit 0`,
   `/usr/bin/docker rm --force "$1-next" >/dev/null 2>&1`,
   `${HOLDER_CREATE} --name "$1-next" --volumes-from "$1" "$2" >/dev/null && /usr/bin/docker rm "$1" >/dev/null && exec /usr/bin/docker rename "$1-next" "$1"`,

@@ -366,6 +366,20 @@ services:
       expect(images.filter((line) => line.endsWith(` ${oldImage}`))).toEqual([]);
       expect((await engine.docker(["container", "inspect", `${holderName}-next`])).status).not.toBe(0);
     }, 120_000);
+
+    suite.it("a start after a switch-over cut short (the old holder gone, the new one not yet renamed) finishes it, with the data", async ({ engine, machine }) => {
+      await waitForServices(machine, engine, web, ["app"]);
+      const holderName = `${container(web, "app")}-image-volumes`;
+      const first = (await engine.must(["exec", container(web, "app"), "cat", "/state/first"])).trim();
+      const image = (await inspect(engine, holderName)).Image;
+      await engine.must(["rename", holderName, `${holderName}-next`]);
+      const restart = await machine.systemctl("restart", unit(web, "app"));
+      expect(restart.status, restart.stderr).toBe(0);
+      await waitForServices(machine, engine, web, ["app"]);
+      expect((await inspect(engine, holderName)).Image).toBe(image);
+      expect((await engine.docker(["container", "inspect", `${holderName}-next`])).status).not.toBe(0);
+      expect((await engine.must(["exec", container(web, "app"), "cat", "/state/first"])).trim()).toBe(first);
+    }, 120_000);
   });
 
   describe("7. the image-cleanup script", () => {

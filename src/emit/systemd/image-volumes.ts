@@ -23,7 +23,8 @@ import { CommandLine } from "./command-line.js";
  *
  * The switch-over renames `<holder>-next` only after the old holder is gone;
  * a start interrupted in between finds `-next` and finishes the rename, so
- * the volumes are never left without a holder to be found by.
+ * the volumes are never left without a holder to be found by. A start with
+ * the holder in place and the image unchanged costs two inspects.
  */
 export function holdImageVolumesStep(service: Service, engine: Engine): CommandLine {
   const d = engine.binary;
@@ -31,8 +32,8 @@ export function holdImageVolumesStep(service: Service, engine: Engine): CommandL
   const create = `${d} create --pull never --entrypoint /image-volumes-holder`;
   const script = [
     `want=$(${d} image inspect --format '{{.Id}}' "$2") || exit 1`,
-    `if ! ${d} container inspect "$1" >/dev/null 2>&1 && ${d} container inspect "$1-next" >/dev/null 2>&1; then ${d} rename "$1-next" "$1" || exit 1; fi`,
-    `have=$(${d} container inspect --format '{{.Image}}' "$1" 2>/dev/null) || exec ${create} --name "$1" "$2" >/dev/null`,
+    `have=$(${d} container inspect --format '{{.Image}}' "$1" 2>/dev/null) || have=`,
+    `if [ -z "$have" ]; then if ${d} container inspect "$1-next" >/dev/null 2>&1; then ${d} rename "$1-next" "$1" && have=$(${d} container inspect --format '{{.Image}}' "$1") || exit 1; else exec ${create} --name "$1" "$2" >/dev/null; fi; fi`,
     `[ "$have" = "$want" ] && exit 0`,
     `${d} rm --force "$1-next" >/dev/null 2>&1`,
     `${create} --name "$1-next" --volumes-from "$1" "$2" >/dev/null && ${d} rm "$1" >/dev/null && exec ${d} rename "$1-next" "$1"`,
