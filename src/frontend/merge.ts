@@ -297,6 +297,8 @@ export function enforceUnicity(tree: Tree, path: string[] = []): Tree {
     return entries ? { ...tree, entries } : tree;
   }
   if (tree.kind === "seq") {
+    // One item is unique whatever its identity (a port's or a volume's takes parsing to learn).
+    if (tree.items.length === 1 && tree.items[0]!.tag !== "reset") return tree;
     const rule = UNIQUE_RULES.find(path);
     if (!rule) return tree;
     const items: Tree[] = [];
