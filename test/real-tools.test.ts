@@ -1,10 +1,11 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { compileFixture, fixtureSettings, listFixtures } from "./support/fixtures.js";
 import { TOOLS, cloudInitSchema, shellcheck, toolMissing, verifyUnits, writeFiles } from "./support/real-tools.js";
+import { expandEnvironment, programArgv } from "./support/systemd-exec.js";
 
 const COREOS_SCHEMA = new URL("../schemas/coreos-cloud-config.schema.json", import.meta.url).pathname;
 
@@ -46,6 +47,29 @@ describe.each(listFixtures())("fixture $name, checked by real tools", (fixture) 
   const doc = parse(result.files.find((f) => f.path === "cloud-config.yaml")!.content) as Record<string, unknown>;
   it.runIf("coreos" in doc)("has a coreos: section with only the fields coreos-cloudinit reads", () => {
     expect(coreosErrors(doc)).toEqual([]);
+  });
+
+  it.skipIf(toolMissing(TOOLS.shellcheck))("has units whose `sh -c` scripts (readiness, image, image volumes, resources) shellcheck accepts", () => {
+    // Each script as the shell receives it: systemd's unquoting and `$$` → `$` undone, one file per distinct script.
+    const scripts = new Set<string>();
+    for (const f of result.files.filter((f) => units.includes(f.path))) {
+      for (const line of f.content.split("\n")) {
+        const m = /^Exec[A-Za-z]*=(.*)$/.exec(line);
+        if (!m) continue;
+        for (const argv of programArgv(m[1]!.replace(/^[-@:+!]+/, ""))) {
+          const [exe, flag, script] = expandEnvironment(argv);
+          if (exe === "/bin/sh" && flag === "-c" && script !== undefined) scripts.add(script);
+        }
+      }
+    }
+    expect(scripts.size).toBeGreaterThan(0);
+    const problems = [...scripts].flatMap((script, i) => {
+      const file = join(dir, `unit-script-${i}.sh`);
+      writeFileSync(file, `#!/bin/sh\n${script}\n`);
+      const r = shellcheck(file);
+      return r.status === 0 ? [] : [`${script}\n${r.stdout}${r.stderr}`];
+    });
+    expect(problems).toEqual([]);
   });
 
   it.skipIf(toolMissing(TOOLS.shellcheck))("has a cleanup script shellcheck accepts", () => {
