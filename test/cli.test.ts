@@ -35,6 +35,7 @@ describe("compose2units CLI", SLOW, () => {
       ".compose2units-manifest",
       "cloud-config.yaml",
       "env",
+      "stack-hold-image-volumes.sh",
       "stack-image-cleanup.service",
       "stack-image-cleanup.sh",
       "stack-image-cleanup.timer",
@@ -45,6 +46,7 @@ describe("compose2units CLI", SLOW, () => {
     expect(readFileSync(join(out, "env", "web.env"), "utf8")).toBe("GREETING=hello from .env\n");
     expect(statSync(join(out, "env", "web.env")).mode & 0o777).toBe(0o600);
     expect(statSync(join(out, "stack-image-cleanup.sh")).mode & 0o777).toBe(0o755);
+    expect(statSync(join(out, "stack-hold-image-volumes.sh")).mode & 0o777).toBe(0o755);
     expect(readFileSync(join(out, "cloud-config.yaml"), "utf8").startsWith("#cloud-config\n")).toBe(true);
   });
 

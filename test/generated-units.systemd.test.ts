@@ -115,7 +115,7 @@ const D = "/usr/bin/docker";
 /** A leading "-" on the executable marks a command whose failure is ignored (the unit's `-` prefix). */
 const IGNORED_D = "-/usr/bin/docker";
 
-// The scripts as src/emit writes them (readiness.ts, image-steps.ts, image-volumes.ts, resource-units.ts, provision-unit.ts).
+// The scripts as src/emit writes them (readiness.ts, image-steps.ts, resource-units.ts, provision-unit.ts).
 const WAIT_UNTIL_RUNNING = `until s=$(/usr/bin/docker container inspect --format '{{.State.Status}}' "$1" 2>/dev/null) && [ "$s" != created ]; do kill -0 "$MAINPID" 2>/dev/null || exit 0; sleep 0.2; done`;
 const WAIT_UNTIL_HEALTHY = [
   `end=$(( $(date +%s) + $2 ))`,
@@ -126,16 +126,8 @@ const WAIT_UNTIL_HEALTHY = [
 ].join("; ");
 const PULL_IF_MISSING = `/usr/bin/docker image inspect "$1" >/dev/null 2>&1 || exec /usr/bin/docker --config /etc/compose2units/quoting/docker pull "$1"`;
 const REQUIRE_IMAGE = `/usr/bin/docker image inspect "$1" >/dev/null 2>&1 || { echo "image $1 is not on this host and pull_policy is never" >&2; exit 1; }`;
-const HOLDER_CREATE = "/usr/bin/docker create --pull never --entrypoint /image-volumes-holder";
-const HOLD_IMAGE_VOLUMES = [
-  `want=$(/usr/bin/docker image inspect --format '{{.Id}}' "$2") || exit 1`,
-  `have=$(/usr/bin/docker container inspect --format '{{.Image}}' "$1" 2>/dev/null) || have=`,
-  `if [ -z "$have" ]; then if /usr/bin/docker container inspect "$1-next" >/dev/null 2>&1; then /usr/bin/docker rename "$1-next" "$1" && have=$(/usr/bin/docker container inspect --format '{{.Image}}' "$1") || exit 1; else exec ${HOLDER_CREATE} --name "$1" "$2" >/dev/null; fi; fi`,
-  `[ "$have" = "$want" ] && exit 0`,
-  `/usr/bin/docker rm --force "$1-next" >/dev/null 2>&1`,
-  `${HOLDER_CREATE} --name "$1-next" --volumes-from "$1" "$2" >/dev/null && /usr/bin/docker rm "$1" >/dev/null && exec /usr/bin/docker rename "$1-next" "$1"`,
-].join("; ");
-const hold = (container: string, image: string) => ["/bin/sh", "-c", HOLD_IMAGE_VOLUMES, "hold-image-volumes", `${container}-image-volumes`, image];
+/** The image-volume step: the project's script (image-volumes.ts), given the holder and the image. */
+const hold = (container: string, image: string) => ["/bin/sh", "/usr/local/sbin/quoting-hold-image-volumes", `${container}-image-volumes`, image];
 const ensure = (kind: string) => `name=$1; shift; /usr/bin/docker ${kind} inspect "$name" >/dev/null 2>&1 || exec /usr/bin/docker ${kind} create "$@" "$name"`;
 const PROVISION = [
   "set -eu",
@@ -415,8 +407,8 @@ describe("generated units, read back by systemd", { timeout: 60_000 }, () => {
     const scripts = units.map((u) => dumpOf(u.path)).flatMap((d) =>
       Object.values(d.exec).flatMap((commands) => commands.filter((argv) => argv[0] === "/bin/sh" && argv[1] === "-c").map((argv) => expandEnvironment(argv, HOSTILE_ENV))),
     );
-    // wait-until-running x2, wait-until-healthy, pull-if-missing, require-image, hold-image-volumes x3, 3 networks, 1 volume, provision.
-    expect(scripts).toHaveLength(13);
+    // wait-until-running x2, wait-until-healthy, pull-if-missing, require-image, 3 networks, 1 volume, provision.
+    expect(scripts).toHaveLength(10);
     for (const argv of scripts) {
       expect(argv[2]).not.toMatch(/\$\$|%%|HOSTILE/);
       expect(argv.slice(3).join(" ")).not.toMatch(/HOSTILE/);
@@ -427,9 +419,6 @@ describe("generated units, read back by systemd", { timeout: 60_000 }, () => {
     expect(healthy[2]).toContain(`inspect --format '{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}' "$1"`);
     const running = scripts.find((argv) => argv[3] === "wait-until-running")!;
     expect(running[2]).toContain(`kill -0 "$MAINPID"`);
-    const holder = scripts.find((argv) => argv[3] === "hold-image-volumes")!;
-    expect(holder[2]).toContain(`want=$(/usr/bin/docker image inspect --format '{{.Id}}' "$2")`);
-    expect(holder[2]).toContain(`[ "$have" = "$want" ] && exit 0`);
     const provision = scripts.find((argv) => argv[3] === "provision")!;
     expect(provision.slice(4)).toEqual([BUNDLE.url, BUNDLE.directory, BUNDLE.sha256]);
     expect(provision[2]).toContain(`echo "$3  $tmp" | sha256sum --check --status`);

@@ -111,11 +111,18 @@ describe.skipIf(runSkip)("a podman unit's steps, run on the real podman", () => 
     const result = compile({ path: "compose.yaml", content: yaml }, { projectName: "podrun", projectDirectory: work, environment: {}, engine: "podman" });
     const unit = result.files.find((f) => f.path === "podrun-hello.service")!.content;
     const steps = unit.split("\n").filter((l) => /^Exec(StartPre|Start)=/.test(l));
+    // The project's scripts the steps run are installed on a host by the cloud-config; here they run from the work folder.
+    const installed = new Map<string, string>();
+    for (const f of result.files.filter((f) => f.path.endsWith(".sh"))) {
+      const copy = join(work, f.path);
+      writeFileSync(copy, f.content);
+      installed.set(f.installPath!, copy);
+    }
     const start = () => {
       let output = "";
       for (const step of steps) {
         const value = step.slice(step.indexOf("=") + 1);
-        const argv = programArgv(value.replace(/^-/, ""))[0]!;
+        const argv = programArgv(value.replace(/^-/, ""))[0]!.map((word) => installed.get(word) ?? word);
         const r = run(argv[0]!, argv.slice(1), { env });
         if (!value.startsWith("-")) expect(r.stderr, step).toBe("");
         if (!value.startsWith("-")) expect(r.status, step).toBe(0);

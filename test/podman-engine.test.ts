@@ -182,9 +182,11 @@ describe("units without a daemon", () => {
     expect(network).not.toMatch(/^(Requires|Wants|After)=/m);
   });
 
-  it("run /usr/bin/podman for every step, the cleanup script included", () => {
-    const script = result.files.find((f) => f.path.endsWith(".sh"))!.content;
-    expect(script).toContain("\n/usr/bin/podman image prune --force\n");
+  it("run /usr/bin/podman for every step, the scripts included", () => {
+    const script = (name: string) => result.files.find((f) => f.path.endsWith(name))!.content;
+    expect(script("-image-cleanup.sh")).toContain("\n/usr/bin/podman image prune --force\n");
+    expect(script("-hold-image-volumes.sh")).toContain("\nwant=$(/usr/bin/podman image inspect ");
+    expect(script("-hold-image-volumes.sh")).not.toContain("docker ");
   });
 
   it("install the podman package and enable no daemon", () => {

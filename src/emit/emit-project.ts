@@ -16,6 +16,8 @@ import {
   hookEnvFileHostPath,
   hookEnvFilePath,
   imageVolumesHolderName,
+  imageVolumesScriptHostPath,
+  imageVolumesScriptName,
   providedFileHostPath,
   networkUnitName,
   serviceUnitName,
@@ -28,6 +30,7 @@ import type { HostOptions } from "./host-options.js";
 import { provisionUnit } from "./systemd/provision-unit.js";
 import { resourceUnit } from "./systemd/resource-units.js";
 import { numberedHooks } from "./systemd/hooks.js";
+import { imageVolumesScript } from "./systemd/image-volumes.js";
 import { serviceUnit } from "./systemd/service-unit.js";
 import { targetUnit } from "./systemd/target-unit.js";
 
@@ -80,6 +83,7 @@ export function emitProject(ordered: OrderedProject, options: EmitOptions, diagn
   unit(cleanupUnitName(project, "service"), cleanupService(project, engine, header));
   unit(cleanupUnitName(project, "timer"), cleanupTimer(project, engine, header));
   files.push({ path: `${cleanupScriptName(project)}.sh`, content: cleanupScript(project, engine, header), permissions: "0755", installPath: cleanupScriptHostPath(project) });
+  files.push({ path: `${imageVolumesScriptName(project)}.sh`, content: imageVolumesScript(project, engine, header), permissions: "0755", installPath: imageVolumesScriptHostPath(project) });
   if (failed || !uniqueNames(files, project, diagnostics) || !freeHolderNames(project, diagnostics)) return undefined;
 
   files.sort((a, b) => (a.path < b.path ? -1 : 1));

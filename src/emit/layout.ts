@@ -62,6 +62,14 @@ export function cleanupScriptHostPath(project: Project): string {
   return `/usr/local/sbin/${cleanupScriptName(project)}`;
 }
 
+export function imageVolumesScriptName(project: Project): string {
+  return `${project.name}-hold-image-volumes`;
+}
+
+export function imageVolumesScriptHostPath(project: Project): string {
+  return `/usr/local/sbin/${imageVolumesScriptName(project)}`;
+}
+
 /** Folder of one kind of provided file; made 0700 before use, so only root reaches the files in it. */
 export function providedFilesDir(project: Project, kind: "secret" | "config"): string {
   return `${projectConfigDir(project)}/${kind}s`;

@@ -80,7 +80,7 @@ export function serviceUnit(ordered: OrderedProject, service: Service, host: Hos
   for (const step of providedFileSteps(project, service)) line("ExecStartPre", step);
   const bindSources = engine.createsBindSources ? undefined : bindSourceStep(service);
   if (bindSources) line("ExecStartPre", bindSources);
-  line("ExecStartPre", holdImageVolumesStep(service, engine));
+  line("ExecStartPre", holdImageVolumesStep(project, service));
   line("ExecStartPre", createCommand(ordered, service, engine, diagnostics));
   const connects = connectCommands(project, service, engine, diagnostics);
   if (!connects) unrepresentable = true;
