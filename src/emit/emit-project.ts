@@ -7,7 +7,6 @@ import { engineNamed } from "./engine.js";
 import { envFile, hookEnvFile } from "./env-file.js";
 import {
   UNIT_DIR,
-  cleanupScriptHostPath,
   cleanupUnitName,
   registryAuthHostPath,
   provisionUnitName,
@@ -16,9 +15,9 @@ import {
   hookEnvFileHostPath,
   hookEnvFilePath,
   imageVolumesHolderName,
-  imageVolumesScriptHostPath,
   imageVolumesScriptName,
   providedFileHostPath,
+  scriptHostPath,
   networkUnitName,
   serviceUnitName,
   targetUnitName,
@@ -82,8 +81,9 @@ export function emitProject(ordered: OrderedProject, options: EmitOptions, diagn
   }
   unit(cleanupUnitName(project, "service"), cleanupService(project, engine, header));
   unit(cleanupUnitName(project, "timer"), cleanupTimer(project, engine, header));
-  files.push({ path: `${cleanupScriptName(project)}.sh`, content: cleanupScript(project, engine, header), permissions: "0755", installPath: cleanupScriptHostPath(project) });
-  files.push({ path: `${imageVolumesScriptName(project)}.sh`, content: imageVolumesScript(project, engine, header), permissions: "0755", installPath: imageVolumesScriptHostPath(project) });
+  const script = (name: string, content: string) => files.push({ path: `${name}.sh`, content, permissions: "0755", installPath: scriptHostPath(name) });
+  script(cleanupScriptName(project), cleanupScript(project, engine, header));
+  script(imageVolumesScriptName(project), imageVolumesScript(project, engine, header));
   if (failed || !uniqueNames(files, project, diagnostics) || !freeHolderNames(project, diagnostics)) return undefined;
 
   files.sort((a, b) => (a.path < b.path ? -1 : 1));

@@ -59,7 +59,7 @@ export function cleanupScriptName(project: Project): string {
 }
 
 export function cleanupScriptHostPath(project: Project): string {
-  return `/usr/local/sbin/${cleanupScriptName(project)}`;
+  return scriptHostPath(cleanupScriptName(project));
 }
 
 export function imageVolumesScriptName(project: Project): string {
@@ -67,7 +67,12 @@ export function imageVolumesScriptName(project: Project): string {
 }
 
 export function imageVolumesScriptHostPath(project: Project): string {
-  return `/usr/local/sbin/${imageVolumesScriptName(project)}`;
+  return scriptHostPath(imageVolumesScriptName(project));
+}
+
+/** Where a script the units run is installed, by its name (the output folder holds it as `<name>.sh`). */
+export function scriptHostPath(name: string): string {
+  return `/usr/local/sbin/${name}`;
 }
 
 /** Folder of one kind of provided file; made 0700 before use, so only root reaches the files in it. */
