@@ -28,6 +28,7 @@ function homeOf(environment: Environment): string | undefined {
   return home !== undefined && home.startsWith("/") ? home : undefined;
 }
 
-function startsWithHome(path: string): boolean {
+/** `~` or `~/…`: a path in the home folder (`~user` is another user's). */
+export function startsWithHome(path: string): boolean {
   return path === "~" || path.startsWith("~/");
 }

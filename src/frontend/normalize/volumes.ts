@@ -3,6 +3,7 @@ import type { SourceLocation } from "../../diagnostics.js";
 import type { Mount } from "../../model/project.js";
 import { asBoolean, isMapping, scalarText, type Node } from "./context.js";
 import { isByteSize } from "./units-of-measure.js";
+import { startsWithHome } from "../input-paths.js";
 
 const MODE_FLAGS = new Set(["ro", "rw", "z", "Z", "shared", "slave", "private", "rshared", "rslave", "rprivate", "nocopy", "cached", "delegated", "consistent"]);
 
@@ -130,7 +131,7 @@ function isHostPath(source: string): boolean {
  */
 function hostPath(service: Node, source: string, at: SourceLocation): string {
   if (source.startsWith("/")) return withoutTrailingSlash(posix.normalize(source));
-  if (source === "~" || source.startsWith("~/")) {
+  if (startsWithHome(source)) {
     const path = withoutTrailingSlash(posix.join("/root", source.slice(1)));
     service.ctx.diagnostics.warning("invalid-value", `"${source}" is ${path} on the host: the units run as root, whose home is /root; write the absolute path to mean another user's home`, at);
     return path;
