@@ -75,8 +75,19 @@ describe("quoteExecWord, by example", () => {
     expect(quoted(word)).toBe(text);
   });
 
-  it.each(["é", "日本語", "😀", "a\u0085b", "\u{10fffd}"])("passes Unicode %j through unescaped", (word) => {
+  it.each(["é", "日本語", "😀", "中", "\u{10fffd}"])("passes Unicode %j through unescaped", (word) => {
     expect(quoted(word)).toBe(word);
+  });
+
+  // cloud-init's YAML reader breaks lines at these or refuses them; systemd unescapes \u itself.
+  it.each([
+    ["a\u0085b", '"a\\u0085b"'],
+    ["\u2028", '"\\u2028"'],
+    ["x\u2029y", '"x\\u2029y"'],
+    ["\u009b", '"\\u009b"'],
+    ["\ufeffbom", '"\\ufeffbom"'],
+  ])("writes %j, which cloud-init would read as a line break or refuse, as a \\u escape", (word, text) => {
+    expect(quoted(word)).toBe(text);
   });
 
   it.each([

@@ -107,12 +107,28 @@ const quotedLongWords = new Map<string, QuoteResult>();
 const LONG_WORD = 64;
 const MAX_REMEMBERED = 256;
 
+/**
+ * Characters systemd takes as they are but cloud-init's YAML reader breaks
+ * lines at or refuses (C1 controls, U+2028, U+2029, U+FEFF): written as
+ * `\uXXXX`, which systemd's C unescaping turns back into the character, so
+ * the unit text itself stays plain for the cloud-config.
+ */
+function escapedForCloudInit(code: number): boolean {
+  return (code >= 0x80 && code <= 0x9f) || code === 0x2028 || code === 0x2029 || code === 0xfeff;
+}
+
 function quoteByCharacter(word: string): QuoteResult {
   let body = "";
+  let escaped = false;
   for (const ch of word) {
     const code = ch.codePointAt(0)!;
     const bad = unplaceable(code);
     if (bad !== undefined) return { ok: false, reason: bad };
+    if (escapedForCloudInit(code)) {
+      body += `\\u${code.toString(16).padStart(4, "0")}`;
+      escaped = true;
+      continue;
+    }
     switch (ch) {
       case "%":
         body += "%%";
@@ -130,7 +146,7 @@ function quoteByCharacter(word: string): QuoteResult {
         body += ch;
     }
   }
-  const quote = word === "" || word === ";" || NEEDS_QUOTES.test(word);
+  const quote = escaped || word === "" || word === ";" || NEEDS_QUOTES.test(word);
   return { ok: true, text: quote ? `"${body}"` : body };
 }
 
