@@ -1,143 +1,82 @@
-import { stringify } from "yaml";
-
-/** How the cloud-config is written: block style, literal block scalars, no line folding. */
-export const CLOUD_CONFIG_YAML_OPTIONS = { lineWidth: 0, blockQuote: "literal", defaultStringType: "PLAIN", indentSeq: true } as const;
-
-/** Top-level lists whose items are mostly our own simple entries. */
-const LISTS = new Set(["packages", "write_files", "runcmd"]);
+import { Document, Scalar, visit, type Tags } from "yaml";
 
 /**
- * The cloud-config body as YAML, byte for byte what the yaml package's
- * `stringify` writes with CLOUD_CONFIG_YAML_OPTIONS. Its bulk is our own
- * fixed shape (flat mappings of file paths, modes and file contents; lists
- * of words), which the yaml package writes slowly: thousands of entries take
- * seconds. Those are written here directly, under rules narrow enough that
- * the yaml package would write the same text. Everything else (the user's
- * host settings, any entry outside those rules) is written by the yaml
- * package itself, in the same place of the document, and spliced in.
+ * Characters cloud-init's YAML reader (PyYAML, YAML 1.1) does not keep as
+ * they are: U+0085, U+2028 and U+2029 break lines there, C0 controls other
+ * than tab and newline, DEL, C1 controls, U+FFFE/U+FFFF and lone surrogates
+ * are refused, CR is a line break, and U+FEFF is a byte order mark. Text
+ * without them reaches cloud-init as the characters it holds.
+ */
+const UNREADABLE = /[^\t\n\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]|[\u2028\u2029\ufeff]/u;
+
+/** Whether `text` can be written into the cloud-config as it is and read back the same by cloud-init. */
+export function readableByCloudInit(text: string): boolean {
+  return !UNREADABLE.test(text);
+}
+
+/** The first character of `text` that cloud-init would not read back as it is, as U+XXXX. */
+export function firstUnreadable(text: string): string | undefined {
+  const found = UNREADABLE.exec(text);
+  return found ? `U+${found[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}` : undefined;
+}
+
+/**
+ * Strings written plain (words joined by single spaces or colons): YAML
+ * reads them back as strings whichever version
+ * its reader follows (no indicator first, no `: ` or ` #`, no number, date,
+ * boolean or null shape in YAML 1.1 or 1.2, which the yaml package's 1.1
+ * schema quotes on its own). Every other one-line string is double-quoted,
+ * where the yaml package escapes what needs escaping.
+ */
+const PLAIN = /^(?:[A-Za-z/_]|-+[A-Za-z])[\w/.@+=,-]*(?:[: ][\w/.@+=,-]+)*$/;
+
+/**
+ * The yaml package's 1.1 schema writes the string `<<` as a merge key,
+ * unquoted whatever style the node asks for; PyYAML then refuses the
+ * document. Without the tag, `<<` is a string like any other, and quoted.
+ */
+const withoutMergeKeys = (tags: Tags) => tags.filter((t) => t !== "merge" && (typeof t === "string" || t.tag !== "tag:yaml.org,2002:merge"));
+
+/**
+ * Whether a literal block (`|`) carries `text` unchanged to PyYAML: a line
+ * of only blanks, or blanks at the very start, take part in working out the
+ * block's indentation there and can come back shorter. Such text (rare in
+ * files: unit files, env files and scripts have none) is double-quoted.
+ */
+function literalBlockKeeps(text: string): boolean {
+  return !/^[ \t]|(?:^|\n)[ \t]+(?:\n|$)/.test(text);
+}
+
+/**
+ * How the cloud-config is written: block style, no line folding, sequences
+ * indented under their key, double-quoted strings on one line with JSON's
+ * escapes (the yaml package folds long ones over lines otherwise, and then
+ * writes a blank that starts a line as an escaped backslash and a blank, which
+ * PyYAML reads as both).
+ */
+const TO_STRING = { lineWidth: 0, indentSeq: true, doubleQuotedAsJSON: true } as const;
+
+/**
+ * The cloud-config body as YAML for cloud-init's reader, written by the
+ * yaml package under its YAML 1.1 schema (so `on`, `yes`, `0644`, `12:30`
+ * are quoted, as PyYAML would read them as booleans and numbers plain),
+ * with multi-line strings as literal blocks (or double-quoted, see
+ * literalBlockKeeps) and every other string plain
+ * only when it cannot be read as anything else. The caller encodes or
+ * refuses text cloud-init cannot read back (`readableByCloudInit`); a string
+ * here that holds such a character is a bug, not an input error.
  */
 export function cloudConfigYaml(document: Readonly<Record<string, unknown>>): string {
-  const entries = Object.entries(document);
-  if (entries.length === 0 || !plainTree(document)) return viaYaml(document, 0);
-  let out = "";
-  for (const [key, value] of entries) {
-    if (LISTS.has(key) && Array.isArray(value) && value.length > 0) {
-      out += `${key}:\n${list(value, [key])}`;
-    } else if (key === "coreos" && isPlainObject(value) && Object.keys(value).length > 0) {
-      out += "coreos:\n";
-      for (const [k, v] of Object.entries(value)) {
-        out += k === "units" && Array.isArray(v) && v.length > 0 ? `  units:\n${list(v, ["coreos", "units"])}` : viaYaml({ coreos: { [k]: v } }, 1);
-      }
-    } else {
-      out += viaYaml({ [key]: value }, 0);
-    }
-  }
-  return out;
-}
-
-/** The items of a block sequence nested under the mapping keys `path`. */
-function list(items: readonly unknown[], path: readonly string[]): string {
-  const indent = "  ".repeat(path.length);
-  let out = "";
-  for (const item of items) out += fastItem(item, indent) ?? viaYaml(nested(path, [item]), path.length);
-  return out;
-}
-
-/** One sequence item written directly, or undefined when it is not of the simple kinds handled here. */
-function fastItem(item: unknown, indent: string): string | undefined {
-  if (typeof item === "string") {
-    const text = inlineScalar(item);
-    return text === undefined ? undefined : `${indent}- ${text}\n`;
-  }
-  if (Array.isArray(item)) {
-    if (item.length === 0) return undefined;
-    let out = "";
-    for (let i = 0; i < item.length; i++) {
-      const word = item[i];
-      const text = typeof word === "string" ? inlineScalar(word) : undefined;
-      if (text === undefined) return undefined;
-      out += i === 0 ? `${indent}- - ${text}\n` : `${indent}  - ${text}\n`;
-    }
-    return out;
-  }
-  if (!isPlainObject(item)) return undefined;
-  const pairIndent = indent + "  ";
-  let out = "";
-  let first = true;
-  for (const key in item) {
-    const value = item[key];
-    if (!SIMPLE_KEY.test(key) || RESERVED_WORD.test(key)) return undefined;
-    let text: string | undefined;
-    if (typeof value === "boolean") text = String(value);
-    else if (typeof value === "string") text = value.includes("\n") ? literalBlock(value, pairIndent + "  ") : inlineScalar(value);
-    if (text === undefined) return undefined;
-    out += `${first ? `${indent}- ` : pairIndent}${key}: ${text}\n`;
-    first = false;
-  }
-  return first ? undefined : out;
-}
-
-const SIMPLE_KEY = /^[a-z_]+$/;
-/** Words YAML's core schema reads as null or booleans: written plain, they would not come back as strings. */
-const RESERVED_WORD = /^(?:null|Null|NULL|true|True|TRUE|false|False|FALSE)$/;
-/** Plain text that YAML reads back as the same string: no indicator first, no `: ` or ` #`, not a number. */
-const PLAIN_TEXT = /^(?:[A-Za-z/_]|-+[A-Za-z])[\w/.@+=,-]*(?::[\w/.@+=,-]+)*$/;
-const DIGITS = /^[0-9]+$/;
-/** Characters the yaml package writes only inside double quotes, with escapes. */
-const NEEDS_ESCAPES = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u;
-
-/** A one-line string as a mapping value or sequence item. */
-function inlineScalar(value: string): string | undefined {
-  if (PLAIN_TEXT.test(value) && !RESERVED_WORD.test(value)) return value;
-  // File modes ("0644") would read back as numbers: double-quoted, the yaml package's choice.
-  if (DIGITS.test(value)) return `"${value}"`;
-  return undefined;
-}
-
-/**
- * A multi-line string as a literal block scalar (`|`), its lines indented by
- * `indent`, for the common shape: ending in exactly one newline after a
- * non-blank character, starting with neither a space nor a newline.
- */
-function literalBlock(value: string, indent: string): string | undefined {
-  const last = value.length - 1;
-  if (last < 1 || value[last] !== "\n") return undefined;
-  const beforeLast = value[last - 1];
-  if (beforeLast === "\n" || beforeLast === " " || beforeLast === "\t") return undefined;
-  if (value[0] === " " || value[0] === "\n") return undefined;
-  if (NEEDS_ESCAPES.test(value)) return undefined;
-  return `|\n${indent}${value.slice(0, last).replace(/\n+/g, `$&${indent}`)}`;
-}
-
-/** `value` under the mapping keys `path`: {a: {b: value}}. */
-function nested(path: readonly string[], value: unknown): unknown {
-  let out = value;
-  for (let i = path.length - 1; i >= 0; i--) out = { [path[i]!]: out };
-  return out;
-}
-
-/** The yaml package's text for `value`, without its first `skipLines` lines (the keys `nested` added). */
-function viaYaml(value: unknown, skipLines: number): string {
-  let text = stringify(value, CLOUD_CONFIG_YAML_OPTIONS);
-  for (let i = 0; i < skipLines; i++) text = text.slice(text.indexOf("\n") + 1);
+  const doc = new Document(document, { version: "1.1", aliasDuplicateObjects: false, customTags: withoutMergeKeys });
+  visit(doc, {
+    Scalar(_, node) {
+      if (typeof node.value !== "string") return;
+      if (!readableByCloudInit(node.value)) throw new Error(`cloud-config string with ${firstUnreadable(node.value)} reached the writer`);
+      if (node.value.includes("\n") && literalBlockKeeps(node.value)) node.type = Scalar.BLOCK_LITERAL;
+      else if (!PLAIN.test(node.value)) node.type = Scalar.QUOTE_DOUBLE;
+    },
+  });
+  const text = doc.toString(TO_STRING);
+  if (!readableByCloudInit(text)) throw new Error(`the cloud-config writer produced ${firstUnreadable(text)}`);
   return text;
-}
-
-/**
- * Whether `value` is plain data with no object in two places. The yaml
- * package writes a repeated object once with an anchor and then as an
- * alias, and skips undefined values: a document like that is left to it whole.
- */
-function plainTree(value: unknown, seen = new Set<object>()): boolean {
-  if (value === null || typeof value === "string" || typeof value === "boolean" || typeof value === "number") return true;
-  if (typeof value !== "object") return false;
-  if (seen.has(value)) return false;
-  seen.add(value);
-  if (Array.isArray(value)) return value.every((v) => plainTree(v, seen));
-  if (Object.getPrototypeOf(value) !== Object.prototype) return false;
-  return Object.values(value).every((v) => plainTree(v, seen));
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }

@@ -1,7 +1,8 @@
 import { gzipSync } from "node:zlib";
 import type { DiagnosticBag } from "../diagnostics.js";
 import type { Project } from "../model/project.js";
-import { cloudConfigYaml } from "./cloud-config-yaml.js";
+import { checkCloudConfigText, type HostSettings } from "./cloud-config-text.js";
+import { cloudConfigYaml, readableByCloudInit } from "./cloud-config-yaml.js";
 import { engineNamed } from "./engine.js";
 import { UNIT_DIR, cleanupUnitName, serviceUnitName, targetUnitName } from "./layout.js";
 import type { HostOptions } from "./host-options.js";
@@ -36,10 +37,16 @@ export interface CloudConfigOptions {
  * written again with each file that shrinks gzipped (cloud-init's
  * `encoding: gzip+base64`), when that can bring it under the limit.
  */
-export function cloudConfig(project: Project, installed: readonly OutputFile[], header: readonly string[], options: CloudConfigOptions & HostOptions, diagnostics: DiagnosticBag): string {
+export function cloudConfig(project: Project, installed: readonly OutputFile[], header: readonly string[], options: CloudConfigOptions & HostOptions, diagnostics: DiagnosticBag): string | undefined {
   const limit = options.maxUserData ?? DEFAULT_MAX_USER_DATA;
-  const renderFlavor = options.cloudConfigFlavor === "coreos" ? renderCoreos : renderCloudInit;
-  const bases = [options.cloudConfigBase, project.hostConfig?.value].filter((b): b is { readonly [key: string]: unknown } => b !== undefined);
+  const coreos = options.cloudConfigFlavor === "coreos";
+  const renderFlavor = coreos ? renderCoreos : renderCloudInit;
+  const settings: HostSettings[] = [];
+  if (options.cloudConfigBase) settings.push({ value: options.cloudConfigBase, name: "the cloud-config base" });
+  if (project.hostConfig) settings.push({ value: project.hostConfig.value, at: project.hostConfig.at, name: "x-cloud-config" });
+  const bases = settings.map((s) => s.value);
+  const unitTexts = coreos ? installed.filter(isUnit) : [];
+  if (!checkCloudConfigText(settings, installed, unitTexts, options.installDocker, diagnostics)) return undefined;
   if (options.installDocker !== undefined && options.cloudConfigFlavor === "coreos") {
     diagnostics.warning("invalid-value", "CoreOS ships Docker: the install-docker option is ignored for the coreos flavour");
   }
@@ -92,10 +99,24 @@ function entriesFloor(installed: readonly OutputFile[]): number {
   return bytes;
 }
 
+/** How one file's content travels in write_files. */
+type Carried = { content: string } | { encoding: "b64" | "gzip+base64"; content: string };
+
+/**
+ * Text cloud-init reads back as it is goes plain, to keep the document
+ * readable; any other content (a tab-free secret is plain too, but a value
+ * with U+2028, a C1 control or a CR is not) goes base64, so what cloud-init
+ * writes is byte for byte the file compose2units wrote, whatever it holds.
+ */
+function asIs(content: string): Carried {
+  return readableByCloudInit(content) ? { content } : { encoding: "b64", content: Buffer.from(content).toString("base64") };
+}
+
 /** gzip+base64 where that is shorter; small files grow when compressed and stay as they are. */
-function smaller(content: string): { content: string } | { encoding: "gzip+base64"; content: string } {
+function smaller(content: string): Carried {
   const packed = gzipSync(content, { level: 9 }).toString("base64");
-  return packed.length < Buffer.byteLength(content) ? { encoding: "gzip+base64", content: packed } : { content };
+  const plain = asIs(content);
+  return packed.length < plain.content.length ? { encoding: "gzip+base64", content: packed } : plain;
 }
 
 function writeFiles(files: readonly OutputFile[], contents: Contents) {
@@ -104,10 +125,10 @@ function writeFiles(files: readonly OutputFile[], contents: Contents) {
     .map((f) => ({ path: f.installPath!, owner: "root:root", permissions: f.permissions, ...carried(f.content, contents) }));
 }
 
-function carried(content: string, contents: Contents): { content: string } | { encoding: "gzip+base64"; content: string } {
+function carried(content: string, contents: Contents): Carried {
   if (contents === "gzip") return smaller(content);
   if (contents === "floor") return { content: "x".repeat(Math.min(Buffer.byteLength(content), SHORTEST_GZIP_BASE64)) };
-  return { content };
+  return asIs(content);
 }
 
 /**
@@ -165,8 +186,11 @@ function renderCloudInit(project: Project, installed: readonly OutputFile[], con
  * section and runs `command` on the ones that start the stack; it reads
  * unit content as plain text only, so compression applies to write_files.
  */
+function isUnit(f: OutputFile): boolean {
+  return f.installPath?.startsWith(`${UNIT_DIR}/`) ?? false;
+}
+
 function renderCoreos(project: Project, installed: readonly OutputFile[], contents: Contents): Record<string, unknown> {
-  const isUnit = (f: OutputFile) => f.installPath?.startsWith(`${UNIT_DIR}/`) ?? false;
   const starts = new Set([targetUnitName(project), cleanupUnitName(project, "timer")]);
   const units = installed.filter(isUnit).map((f) => ({
     name: f.path,

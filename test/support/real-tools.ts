@@ -64,3 +64,22 @@ export function cloudInitSchema(file: string): ToolRun {
 export function shellcheck(file: string): ToolRun {
   return run(TOOLS.shellcheck, ["--shell=sh", "--severity=style", file]);
 }
+
+/** What cloud-init makes of a cloud-config document: see cloud-init-read.py. */
+export interface CloudInitReading {
+  readonly error?: string;
+  readonly keys?: readonly string[];
+  readonly files?: readonly { path: string; owner: string; permissions: string; content: string }[];
+  readonly units?: readonly { name: string; content: string }[];
+  readonly runcmd?: unknown;
+}
+
+const CLOUD_INIT_READ = join(dirname(new URL(import.meta.url).pathname), "cloud-init-read.py");
+
+/** Reads each document with cloud-init's own loader (Debian's python3 and cloud-init), in one process. */
+export function cloudInitRead(files: readonly string[]): CloudInitReading[] {
+  if (files.length === 0) return [];
+  const r = spawnSync("/usr/bin/python3", [CLOUD_INIT_READ, ...files], { encoding: "utf8", maxBuffer: 1 << 30 });
+  if (r.status !== 0) throw new Error(`cloud-init-read.py failed: ${r.stderr}`);
+  return r.stdout.trim().split("\n").map((line) => JSON.parse(line) as CloudInitReading);
+}
