@@ -1,8 +1,6 @@
-import { existsSync, readFileSync, readdirSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compile, formatDiagnostic } from "../src/index.js";
-import { listFixtures } from "./support/fixtures.js";
+import { mutate, originals } from "./support/mutation.js";
 import { prng } from "./support/systemd-exec.js";
 
 /**
@@ -11,40 +9,6 @@ import { prng } from "./support/systemd-exec.js";
  * repeated, given odd values or odd keys), go through compile(), which must
  * return, and every error it reports must point at a place in the file.
  */
-
-const CORPUS = new URL("../../shared/corpus/awesome-compose/", import.meta.url).pathname;
-
-function originals(): string[] {
-  const texts = listFixtures().map((f) => readFileSync(join(f.dir, f.composeFile), "utf8"));
-  if (existsSync(CORPUS)) {
-    for (const name of readdirSync(CORPUS).sort()) {
-      const path = join(CORPUS, name, "compose.yaml");
-      if (existsSync(path)) texts.push(readFileSync(path, "utf8"));
-    }
-  }
-  return texts;
-}
-
-/** Values that have tripped up compose tools: empty, wrong types, references, tags, odd ports and paths. */
-const ODD_VALUES = [
-  "", "null", "[]", "{}", "-1", "0", "1e9", "true", "'x'", '"${X:?missing}"', "${X}", "${X:-}", "a:b:c", "[a, {b: c}]", "~", "99999", "/abs", "../rel",
-  "service:web", "container:x", "!reset null", "!override []", "{condition: service_healthy}", "[web]", "$$", "%", '"\\t"', "1:2:3:4", "[::1]:80:80", "*nope", "&a x",
-];
-const ODD_PREFIXES = ["", "x-", "a", "network_mode: ", "- ", "<<: "];
-
-function mutate(text: string, next: () => number): string {
-  const pick = <T>(list: readonly T[]) => list[Math.floor(next() * list.length)]!;
-  const lines = text.split("\n");
-  for (let n = 1 + Math.floor(next() * 4); n > 0; n--) {
-    const j = Math.floor(next() * lines.length);
-    const r = next();
-    if (r < 0.25) lines.splice(j, 1);
-    else if (r < 0.45) lines.splice(j, 0, pick(lines));
-    else if (r < 0.8) lines[j] = (lines[j] ?? "").replace(/:\s.*$/, `: ${pick(ODD_VALUES)}`);
-    else lines[j] = (lines[j] ?? "").replace(/^(\s*)(- )?/, `$1$2${pick(ODD_PREFIXES)}`);
-  }
-  return lines.join("\n");
-}
 
 describe("mutated compose files", () => {
   it("never crash compile(), and every error it reports is located", () => {
