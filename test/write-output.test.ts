@@ -369,6 +369,15 @@ describe("the folder's lock", () => {
     expect(readdirSync(join(dir, ".."))).toEqual(["out"]);
   });
 
+  it("never judges a lock from another host stale", () => {
+    const dir = fresh();
+    mkdirSync(dirname(dir), { recursive: true });
+    const dead = spawnSync("true").pid!;
+    writeFileSync(lockPathFor(dir), `${dead} another-host.example\n`);
+    expect(() => writeOutputDir(dir, [file("a.service", "A\n")], { waitMs: 100 })).toThrow(/another compose2units run \(process \d+ on another-host\.example\)/);
+    expect(existsSync(dir)).toBe(false);
+  });
+
   it("refuses a lock that is a link", () => {
     const dir = fresh();
     mkdirSync(dirname(dir), { recursive: true });

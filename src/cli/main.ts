@@ -16,7 +16,7 @@ import { processIo, type Io } from "./io.js";
 import { readComposeFiles, readText } from "./read-input.js";
 import { formatReport, strictly } from "./report.js";
 import { lockOutputFolder, lockPathFor, type FolderLock } from "./output-lock.js";
-import { applyOutputPlan, foldersOverlap, planOutputDir, OutputDirError, type OutputPlan } from "./write-output.js";
+import { applyOutputPlan, foldersOverlap, planOutputDir, realFolder, OutputDirError, type OutputPlan } from "./write-output.js";
 
 export type { Io } from "./io.js";
 
@@ -312,7 +312,8 @@ function runCompile(file: string | undefined, flags: CompileFlags, io: Io): numb
     io.stdout(cloudConfig.content);
     return EXIT.ok;
   }
-  const folders = outputFolders(result, flags).map(([dir, files]) => [resolve(io.cwd, dir), files] as const);
+  // By their real paths, so that two names of one folder take the same lock.
+  const folders = outputFolders(result, flags).map(([dir, files]) => [realFolder(resolve(io.cwd, dir)), files] as const);
   const locks: FolderLock[] = [];
   try {
     // Locks are taken in one order, so that two runs naming the same folders the other way round cannot wait for each other.

@@ -1,4 +1,4 @@
-import { closeSync, constants, fchmodSync, fstatSync, lstatSync, openSync, readFileSync, statSync, writeSync, type Stats } from "node:fs";
+import { closeSync, constants, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, statSync, writeSync, type Stats } from "node:fs";
 import { dirname, join } from "node:path";
 
 /**
@@ -84,6 +84,20 @@ export function checkCreatable(dir: string): void {
       return;
     }
     if (dirname(at) === at) return;
+  }
+}
+
+/**
+ * Makes `folder` and the folders above it that are missing, one by one:
+ * a recursive mkdirSync reports a read-only file system as ENOENT.
+ */
+export function makeFolderPath(folder: string): void {
+  if (statSync(folder, { throwIfNoEntry: false }) !== undefined) return;
+  if (dirname(folder) !== folder) makeFolderPath(dirname(folder));
+  try {
+    mkdirSync(folder);
+  } catch (e) {
+    if (codeOf(e) !== "EEXIST") throw e;
   }
 }
 

@@ -1,7 +1,7 @@
-import { closeSync, constants, fstatSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, constants, fstatSync, linkSync, lstatSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
 import { basename, dirname, join } from "node:path";
-import { asOutputDirError, checkCreatable, codeOf, OutputDirError } from "./output-fs.js";
+import { asOutputDirError, checkCreatable, codeOf, makeFolderPath, OutputDirError } from "./output-fs.js";
 
 /**
  * One run at a time writes a folder: each takes a lock file beside the
@@ -38,7 +38,7 @@ export function lockOutputFolder(dir: string, options: LockOptions = {}): Folder
   const deadline = Date.now() + (options.waitMs ?? DEFAULT_LOCK_WAIT_MS);
   try {
     checkCreatable(dir);
-    mkdirSync(dirname(dir), { recursive: true });
+    makeFolderPath(dirname(dir));
     for (;;) {
       const ino = tryCreate(path);
       if (ino !== undefined) return heldLock(path, ino);
@@ -71,6 +71,10 @@ function tryCreate(path: string): number | undefined {
   try {
     writeSync(fd, `${process.pid} ${hostname()}\n`);
     return fstatSync(fd).ino;
+  } catch (e) {
+    // An empty lock would hold the next run off until it is judged stale.
+    unlinkSync(path);
+    throw e;
   } finally {
     closeSync(fd);
   }

@@ -8,6 +8,7 @@ import {
   codeOf,
   createFile,
   lookBelow,
+  makeFolderPath,
   OutputDirError,
   PATH_MAX,
   permissionsOf,
@@ -165,7 +166,8 @@ export function applyOutputPlan(plan: OutputPlan, options: ApplyOptions = {}): v
 }
 
 /** Locks, plans and applies in one step, for a single folder. */
-export function writeOutputDir(dir: string, files: readonly OutputFile[], options: PlanOptions & LockOptions = {}): void {
+export function writeOutputDir(named: string, files: readonly OutputFile[], options: PlanOptions & LockOptions = {}): void {
+  const dir = realFolder(named);
   const lock = lockOutputFolder(dir, options);
   try {
     applyOutputPlan(planOutputDir(dir, files, options), { held: lock.held });
@@ -180,13 +182,18 @@ export function writeOutputDir(dir: string, files: readonly OutputFile[], option
  * not exist yet, through their nearest existing parent).
  */
 export function foldersOverlap(a: string, b: string): boolean {
-  const ra = resolvedPath(a);
-  const rb = resolvedPath(b);
+  const ra = realFolder(a);
+  const rb = realFolder(b);
   const within = (x: string, y: string) => x === y || x.startsWith(y.endsWith(sep) ? y : y + sep);
   return within(ra, rb) || within(rb, ra);
 }
 
-function resolvedPath(path: string): string {
+/**
+ * The folder as the file system resolves it, through links in it and above
+ * it (for one that does not exist yet, through its nearest existing
+ * parent): two names of one folder lock and write it as one.
+ */
+export function realFolder(path: string): string {
   const rest: string[] = [];
   for (let at = path; ; at = dirname(at)) {
     try {
@@ -283,7 +290,7 @@ function createFolder(plan: OutputPlan, options: ApplyOptions): void {
   const prefix = `.${basename(dir)}.new-`;
   let building: string | undefined;
   try {
-    mkdirSync(parent, { recursive: true });
+    makeFolderPath(parent);
     removeLeftovers(parent, (e) => e.startsWith(prefix));
     building = mkdtempSync(join(parent, prefix));
     const modes = new Map(plan.folders.map((f) => [f.path, f.mode]));
