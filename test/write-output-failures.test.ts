@@ -18,6 +18,8 @@ vi.mock("node:fs", async (importOriginal) => {
     <F extends (...args: never[]) => unknown>(name: string, f: F) =>
     (...args: Parameters<F>): ReturnType<F> => {
       if (failing.call === name && failing.countdown >= 0 && failing.countdown-- === 0) {
+        // No code: a bug in compose2units rather than the file system saying no.
+        if (failing.code === "") throw new TypeError(`injected bug, ${name}`);
         throw Object.assign(new Error(`${failing.code}: injected, ${name}`), { code: failing.code });
       }
       return f(...args) as ReturnType<F>;
@@ -94,6 +96,18 @@ describe("a failure while the folder is being updated leaves it as it was", () =
     // And the next run, with nothing failing, writes it all.
     writeOutputDir(dir, NEW);
     expect(readFileSync(join(dir, MANIFEST), "utf8").split("\n").filter((l) => l && !l.startsWith("#"))).toEqual(NEW.map((f) => f.path).sort());
+  });
+});
+
+describe("a bug in the middle of an update", () => {
+  it("is undone too, and passes through as a bug (exit 70), not as a usage error", () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "c2u-fail-")), "out");
+    writeOutputDir(dir, OLD);
+    const before = snapshot(dir);
+    const plan = planOutputDir(dir, NEW);
+    Object.assign(failing, { call: "renameSync", countdown: 3, code: "" });
+    expect(() => applyOutputPlan(plan)).toThrow(TypeError);
+    expect(snapshot(dir)).toEqual(before);
   });
 });
 

@@ -1,4 +1,4 @@
-import { copyFileSync, constants, linkSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync } from "node:fs";
+import { copyFileSync, constants, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync } from "node:fs";
 import { basename, dirname, join, posix, sep } from "node:path";
 import type { OutputFile } from "../emit/output-file.js";
 import {
@@ -251,7 +251,7 @@ function updateFolder(plan: OutputPlan, options: ApplyOptions): void {
     }
     for (const f of narrow) {
       const target = join(dir, f.path);
-      const before = statSync(target).mode & 0o777;
+      const before = lstatSync(target).mode & 0o777;
       setMode(target, f.mode, "folder");
       undo.push(() => setMode(target, before, "folder"));
     }
@@ -274,9 +274,11 @@ function updateFolder(plan: OutputPlan, options: ApplyOptions): void {
     }
     writeManifest(dir, staging, final);
   } catch (e) {
+    // Undone whatever failed, a bug included.
+    const restored = rollBack(undo);
     const failure = asOutputDirError(e, `cannot write ${dir}`);
     if (!(failure instanceof OutputDirError)) throw e;
-    throw new OutputDirError(`${failure.message}; ${rollBack(undo) ? `${dir} is as it was` : `putting ${dir} back as it was failed too: its manifest lists every file compose2units wrote there`}`);
+    throw new OutputDirError(`${failure.message}; ${restored ? `${dir} is as it was` : `putting ${dir} back as it was failed too: its manifest lists every file compose2units wrote there`}`);
   } finally {
     if (staging !== undefined) rmSync(staging, { recursive: true, force: true });
   }
