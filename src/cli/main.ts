@@ -15,7 +15,8 @@ import { formatPlanDiff } from "./diff.js";
 import { processIo, type Io } from "./io.js";
 import { readComposeFiles, readText } from "./read-input.js";
 import { formatReport, strictly } from "./report.js";
-import { applyOutputPlan, planOutputDir, OutputDirError, type OutputPlan } from "./write-output.js";
+import { lockOutputFolder, lockPathFor, type FolderLock } from "./output-lock.js";
+import { applyOutputPlan, foldersOverlap, planOutputDir, realFolder, OutputDirError, type OutputPlan } from "./write-output.js";
 
 export type { Io } from "./io.js";
 
@@ -301,6 +302,8 @@ function runCompile(file: string | undefined, flags: CompileFlags, io: Io): numb
   const toStdout = flags.output === "-";
   if (toStdout && flags.nocloud !== undefined) return usageExit(io, "-o - writes only the cloud-config, to standard output; --nocloud needs an output folder");
   if (toStdout && flags.force) return usageExit(io, "-o - writes to standard output; --force is for an output folder");
+  const apart = separateFolders(flags, io);
+  if (apart !== undefined) return usageExit(io, apart);
   const compiled = compileAndReport(file, flags, io);
   if ("exitCode" in compiled) return compiled.exitCode;
   const { result } = compiled;
@@ -309,15 +312,36 @@ function runCompile(file: string | undefined, flags: CompileFlags, io: Io): numb
     io.stdout(cloudConfig.content);
     return EXIT.ok;
   }
+  // By their real paths, so that two names of one folder take the same lock.
+  const folders = outputFolders(result, flags).map(([dir, files]) => [realFolder(resolve(io.cwd, dir)), files] as const);
+  const locks: FolderLock[] = [];
   try {
-    // Every folder is checked before any is written.
-    const plans = outputFolders(result, flags).map(([dir, files]) => planOutputDir(resolve(io.cwd, dir), files, { force: flags.force === true }));
-    for (const plan of plans) applyOutputPlan(plan);
+    // Locks are taken in one order, so that two runs naming the same folders the other way round cannot wait for each other.
+    for (const [dir] of [...folders].sort(([a], [b]) => (lockPathFor(a) < lockPathFor(b) ? -1 : 1))) locks.push(lockOutputFolder(dir));
+    const held = () => locks.every((l) => l.held());
+    // Planned under the locks, so no other run changes the folders between the plan and the writing; every folder is checked before any is written.
+    const plans = folders.map(([dir, files]) => planOutputDir(dir, files, { force: flags.force === true }));
+    for (const plan of plans) applyOutputPlan(plan, { held });
   } catch (e) {
     if (e instanceof OutputDirError) return usageExit(io, e.message);
     throw e;
+  } finally {
+    for (const lock of locks) {
+      try {
+        lock.release();
+      } catch {
+        // The folders are written; a lock left behind is stale once this process ends, and the next run takes it over.
+      }
+    }
   }
   return EXIT.ok;
+}
+
+/** Why the output folder and the --nocloud folder cannot both be written, or undefined when they can. */
+function separateFolders(flags: { output: string; nocloud?: string }, io: Io): string | undefined {
+  if (flags.nocloud === undefined) return undefined;
+  if (!foldersOverlap(resolve(io.cwd, flags.output), resolve(io.cwd, flags.nocloud))) return undefined;
+  return `the output folder (${flags.output}) and the --nocloud folder (${flags.nocloud}) must be two different folders, neither inside the other: each run removes from its folder what it no longer generates there`;
 }
 
 function runCheck(file: string | undefined, flags: HostFlags, io: Io): number {
@@ -327,6 +351,8 @@ function runCheck(file: string | undefined, flags: HostFlags, io: Io): number {
 
 function runDiff(file: string | undefined, flags: DiffFlags, io: Io): number {
   if (flags.output === "-") return usageExit(io, "diff compares with an output folder; -o - has none", EXIT.trouble);
+  const apart = separateFolders(flags, io);
+  if (apart !== undefined) return usageExit(io, apart, EXIT.trouble);
   const compiled = compileAndReport(file, flags, io);
   if ("exitCode" in compiled) return EXIT.trouble;
   let plans: [string, OutputPlan][];
