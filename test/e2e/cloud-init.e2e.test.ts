@@ -136,6 +136,16 @@ describeE2E("compose2units end to end: real cloud-init provisions the machine fr
     suite.it("runcmd enabled the target and the units, and started the stack on the host's dockerd", async (e) => {
       await expectRunning(e, plain!);
     }, 150_000);
+
+    suite.it("a value with a line separator reaches the container as written and adds nothing to what cloud-init runs", async (e) => {
+      const sidecar = plain!.stack.services.get("sidecar")!.container;
+      const env = JSON.parse(await e.engine.must(["inspect", "--format", "{{json .Config.Env}}", sidecar])) as string[];
+      expect(env).toContain("NOTE=as written\u2028bootcmd: [[sh, -c, 'touch /run/compose2units-injected']]");
+      const labels = JSON.parse(await e.engine.must(["inspect", "--format", "{{json .Config.Labels}}", sidecar])) as Record<string, string>;
+      expect(labels.note).toBe("as written\u2029runcmd: [[sh, -c, 'touch /run/compose2units-injected']]");
+      const injected = await e.machine.exec(["test", "-e", "/run/compose2units-injected"]);
+      expect(injected.status).not.toBe(0);
+    }, 60_000);
   });
 
   describe("cloud-init run by systemd at boot, on a gzip+base64 document (--max-user-data)", () => {
@@ -146,7 +156,7 @@ describeE2E("compose2units end to end: real cloud-init provisions the machine fr
     beforeAll(async () => {
       const env = suite.env;
       if (!env) return;
-      packed = await provision(env, "e2ecloudgz", ["--max-user-data", "10000"]);
+      packed = await provision(env, "e2ecloudgz", ["--max-user-data", "12000"]);
       await env.machine.mustExec(["cloud-init", "clean", "--logs"]);
       seedNoCloud(env.root, packed.cli.seed);
       await env.powerOff();
@@ -160,9 +170,9 @@ describeE2E("compose2units end to end: real cloud-init provisions the machine fr
     }, 120_000);
 
     suite.it("the CLI compressed the files and warned with the sizes", async () => {
-      expect(packed!.cli.stderr).toMatch(/warning user-data-size: .*\b10000-byte user-data limit.*gzip-compressed/);
+      expect(packed!.cli.stderr).toMatch(/warning user-data-size: .*\b12000-byte user-data limit.*gzip-compressed/);
       expect(packed!.writeFiles.filter((f) => f.encoding === "gzip+base64").length).toBeGreaterThan(0);
-      expect(readFileSync(join(packed!.cli.seed, "user-data")).length).toBeLessThanOrEqual(10_000);
+      expect(readFileSync(join(packed!.cli.seed, "user-data")).length).toBeLessThanOrEqual(12_000);
     }, 10_000);
 
     suite.it("cloud-init ran its stages in boot and reports no error", async (e) => {
