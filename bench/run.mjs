@@ -23,7 +23,11 @@ const usageFile = join(work, "usage.json");
 const gnuTime = existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
 const dockerCompose = existsSync("/usr/bin/docker-compose") ? "/usr/bin/docker-compose" : undefined;
 
-/** A node process, with CPU time and peak memory reported from inside it by report-usage.cjs. */
+/**
+ * A node process, with CPU time and peak memory reported from inside it by report-usage.cjs.
+ * Scripts are started after `--`, where Node's own options end: before it, Node would read an
+ * `--env-file` meant for the script as its own (see bin/compose2units).
+ */
 function nodeProcess(args) {
   rmSync(usageFile, { force: true });
   const start = process.hrtime.bigint();
@@ -61,21 +65,21 @@ let outputs = 0;
  */
 function compileWithCli(file, n) {
   const out = join(work, `out-${n}-${++outputs}`);
-  const r = nodeProcess([cli, file, "-p", "bench", "-o", out]);
+  const r = nodeProcess(["--", cli, file, "-p", "bench", "-o", out]);
   if (!existsSync(join(out, "cloud-config.yaml"))) throw new Error(`compose2units wrote no cloud-config.yaml for ${n} services`);
   return r;
 }
 
 /** The real CLI with `-o -`: the whole stack as one cloud-config on stdout, no folder of files written. */
 function compileToStdout(file) {
-  const r = nodeProcess([cli, file, "-p", "bench", "-o", "-"]);
+  const r = nodeProcess(["--", cli, file, "-p", "bench", "-o", "-"]);
   if (!r.stdout.startsWith("#cloud-config\n")) throw new Error(`compose2units -o - printed no cloud-config for ${file}`);
   return r;
 }
 
 /** compile() alone, in a fresh process: the library without the CLI, its start-up and its writes. */
 function compileInProcess(file) {
-  const r = nodeProcess([join(root, "bench/compile-once.mjs"), file]);
+  const r = nodeProcess(["--", join(root, "bench/compile-once.mjs"), file]);
   const inner = JSON.parse(r.stdout);
   if (inner.errors > 0) throw new Error(`${file} did not compile`);
   return { wall: inner.ms, cpu: inner.cpuMs, rssKiB: r.rssKiB };

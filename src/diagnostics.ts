@@ -30,12 +30,42 @@ export type DiagnosticCode =
   | "unsafe-value"
   | "name-collision"
   | "missing-input"
+  | "invalid-encoding"
   | "user-data-size";
 
-/** `file:line:col: error CODE: message`, the form editors and CI logs link to. */
+/**
+ * `file:line:col: error CODE: message`, the form editors and CI logs link to.
+ * The file name and message are made printable: a value quoted in a message
+ * cannot start a line of its own that a log reader would take for another
+ * finding, nor send escape sequences to a terminal.
+ */
 export function formatDiagnostic(d: Diagnostic): string {
-  const where = d.location ? `${d.location.file}:${d.location.line}:${d.location.column}: ` : "";
-  return `${where}${d.severity} ${d.code}: ${d.message}`;
+  const where = d.location ? `${printable(d.location.file)}:${d.location.line}:${d.location.column}: ` : "";
+  return `${where}${d.severity} ${d.code}: ${printable(d.message)}`;
+}
+
+/**
+ * Characters that end a line for some reader (CR, LF, VT, FF, NEL, and
+ * U+2028/U+2029, which YAML 1.1 and JavaScript break at), steer a terminal
+ * (C0 and C1 controls, DEL: ESC starts colour and cursor sequences) or
+ * reorder what is shown (bidirectional overrides and isolates). TAB is one
+ * of them too: in one line of text it would only look like spaces. A lone
+ * surrogate (text that was not valid UTF-8 or UTF-16) would print as U+FFFD.
+ */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]/gu;
+
+const SHORT_ESCAPES: Readonly<Record<string, string>> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+
+/** `text` with every character of UNPRINTABLE but those in `keep` written as an escape (`\n`, `\r`, `\t`, `\x1b`, `\u2028`). */
+export function printable(text: string, keep = ""): string {
+  return text.replace(UNPRINTABLE, (c) => {
+    if (keep.includes(c)) return c;
+    const short = SHORT_ESCAPES[c];
+    if (short) return short;
+    // A byte that was not UTF-8 is kept as U+DC80 to U+DCFF (see decodeUtf8), and shown as the byte.
+    const code = c.length === 1 && c >= "\udc80" && c <= "\udcff" ? c.charCodeAt(0) - 0xdc00 : c.charCodeAt(0);
+    return code < 0x100 ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+  });
 }
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {

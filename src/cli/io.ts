@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { decodeUtf8 } from "../text-encoding.js";
 
 /** What the CLI touches of its process, so that tests can run it in-process. */
 export interface Io {
@@ -17,7 +18,7 @@ export const processIo: Io = {
   stderr: (t) => process.stderr.write(t),
   env: process.env,
   cwd: process.cwd(),
-  readStdin: () => readFileSync(0, "utf8"),
+  readStdin: () => decodeUtf8(readFileSync(0)),
   stdoutIsTTY: process.stdout.isTTY === true,
   stderrIsTTY: process.stderr.isTTY === true,
 };

@@ -7,13 +7,14 @@ import { ENGINE_NAMES, engineNamed, type EngineName } from "../emit/engine.js";
 import { nocloudSeed } from "../emit/nocloud-seed.js";
 import type { OutputFile } from "../emit/output-file.js";
 import { projectToYaml } from "../config-yaml.js";
-import { DiagnosticBag, hasErrors, type Diagnostic } from "../diagnostics.js";
+import { DiagnosticBag, hasErrors, printable, type Diagnostic } from "../diagnostics.js";
 import { loadProject, projectName } from "../frontend/load-project.js";
 import type { SourceFile } from "../frontend/parse-yaml.js";
 import { ansi, forcedColour, plain, wantColour } from "./ansi.js";
 import { formatPlanDiff } from "./diff.js";
 import { processIo, type Io } from "./io.js";
 import { readComposeFiles, readText } from "./read-input.js";
+import { findIllFormed } from "../text-encoding.js";
 import { formatReport, strictly } from "./report.js";
 import { lockOutputFolder, lockPathFor, type FolderLock } from "./output-lock.js";
 import { applyOutputPlan, foldersOverlap, planOutputDir, realFolder, OutputDirError, type OutputPlan } from "./write-output.js";
@@ -271,7 +272,7 @@ function prepare(files: readonly string[], flags: LoadFlags, io: Io): Prepared {
 }
 
 function usage(io: Io, message: string): { ok: false } {
-  io.stderr(`compose2units: ${message}\n`);
+  io.stderr(`compose2units: ${printable(message)}\n`);
   return { ok: false };
 }
 
@@ -386,12 +387,16 @@ function hostCompileOptions(flags: HostFlags, io: Io): { ok: true; options: Comp
   if (flags.registryAuth !== undefined) {
     registryAuth = readText(resolve(io.cwd, flags.registryAuth));
     if (registryAuth === undefined) return fail(`cannot read registry credentials ${flags.registryAuth}`);
+    const bad = findIllFormed(registryAuth);
+    if (bad) return fail(`${flags.registryAuth}:${bad.line}:${bad.column}: ${bad.message}`);
   }
   if ((flags.bundleUrl === undefined) !== (flags.bundleSha256 === undefined)) return fail("--bundle-url and --bundle-sha256 go together");
   let cloudConfigBase: Record<string, unknown> | undefined;
   if (flags.cloudConfigBase !== undefined) {
     const text = readText(resolve(io.cwd, flags.cloudConfigBase));
     if (text === undefined) return fail(`cannot read ${flags.cloudConfigBase}`);
+    const bad = findIllFormed(text);
+    if (bad) return fail(`${flags.cloudConfigBase}:${bad.line}:${bad.column}: ${bad.message}`);
     const doc = parseDocument(text);
     const value: unknown = doc.errors.length === 0 ? doc.toJS() : undefined;
     if (typeof value !== "object" || value === null || Array.isArray(value)) {

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { SourceFile } from "../frontend/parse-yaml.js";
+import { decodeUtf8 } from "../text-encoding.js";
 import type { Io } from "./io.js";
 
 /** How a compose file read from standard input is named in diagnostics. */
@@ -39,7 +40,8 @@ function readStdin(io: Io): string | undefined {
 
 export function readText(path: string): string | undefined {
   try {
-    return readFileSync(path, "utf8");
+    // Bytes that are not UTF-8 are kept for the loader to report (see decodeUtf8), not replaced.
+    return decodeUtf8(readFileSync(path));
   } catch {
     return undefined;
   }

@@ -1,4 +1,4 @@
-import { formatDiagnostic, type Diagnostic } from "../diagnostics.js";
+import { formatDiagnostic, printable, type Diagnostic } from "../diagnostics.js";
 import { plain, type Paint } from "./ansi.js";
 import { formatCodeFrame } from "./code-frame.js";
 
@@ -29,12 +29,12 @@ export function formatReport(diagnostics: readonly Diagnostic[], sources: Readon
   return out;
 }
 
-/** formatDiagnostic's line, with colour when `paint` adds it. */
+/** formatDiagnostic's line, with colour when `paint` adds it; printable the same way. */
 function textLine(d: Diagnostic, paint: Paint): string {
   if (paint === plain) return formatDiagnostic(d);
-  const where = d.location ? paint("bold", `${d.location.file}:${d.location.line}:${d.location.column}:`) + " " : "";
+  const where = d.location ? paint("bold", `${printable(d.location.file)}:${d.location.line}:${d.location.column}:`) + " " : "";
   const severity = paint("bold", paint(d.severity === "error" ? "red" : "yellow", d.severity));
-  return `${where}${severity} ${paint("dim", d.code + ":")} ${d.message}`;
+  return `${where}${severity} ${paint("dim", d.code + ":")} ${printable(d.message)}`;
 }
 
 function jsonReport(diagnostics: readonly Diagnostic[]): string {
@@ -47,7 +47,10 @@ function jsonReport(diagnostics: readonly Diagnostic[]): string {
     message: d.message,
   }));
   const errors = diagnostics.filter((d) => d.severity === "error").length;
-  return JSON.stringify({ diagnostics: entries, errors, warnings: diagnostics.length - errors }, null, 2) + "\n";
+  // JSON.stringify escapes C0 controls and lone surrogates but leaves DEL, C1 controls, U+2028 and
+  // U+2029 raw, which JSON allows and line-based readers and terminals do not take well.
+  const json = JSON.stringify({ diagnostics: entries, errors, warnings: diagnostics.length - errors }, null, 2);
+  return json.replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`) + "\n";
 }
 
 /** `--strict`: every warning counts as an error, and is reported as one. */

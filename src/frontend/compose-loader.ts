@@ -67,6 +67,8 @@ export class ComposeLoader {
 
   private parse(path: string, content: string, display: string, environment: Environment): ComposeLayer | undefined {
     const { diagnostics } = this.host;
+    // Kept so that a reporter can show the line a diagnostic points at.
+    diagnostics.addSource(display, content);
     const parsed = parseYamlTree({ path: display, content }, diagnostics);
     if (!parsed) return undefined;
     if (parsed.kind !== "map") {

@@ -57,10 +57,7 @@ export function parseDotenv(text: string, lookup?: DotenvLookup): DotenvResult {
     let end = pos;
     while (end < src.length && !"=:\n".includes(src[end]!)) end++;
     const name = src.slice(pos, end).trim();
-    if (!NAME.test(name)) {
-      const shown = name.includes(" ") || name.includes("\t") ? `invalid variable name "${name}" (a name cannot contain spaces)` : `invalid variable name "${name}"`;
-      return { ok: false, line: start, message: shown };
-    }
+    if (!NAME.test(name)) return { ok: false, line: start, message: invalidName(name, src[end] === "=" || src[end] === ":") };
     if (end >= src.length || src[end] === "\n") {
       entries.push({ name, value: undefined, line: start });
       advance(end);
@@ -85,7 +82,7 @@ export function parseDotenv(text: string, lookup?: DotenvLookup): DotenvResult {
       if (quote === "'") value = raw;
       else {
         const expanded = expand(unescapeDouble(raw, lookup !== undefined), defined, lookup);
-        if (!expanded.ok) return { ok: false, line: start, message: expanded.message };
+        if (!expanded.ok) return { ok: false, line: start, message: `variable ${name}: ${expanded.message}` };
         value = expanded.text;
       }
     } else {
@@ -96,13 +93,23 @@ export function parseDotenv(text: string, lookup?: DotenvLookup): DotenvResult {
       if (comment >= 0) raw = raw.slice(0, comment);
       raw = raw.replace(/\s+$/, "");
       const expanded = expand(raw, defined, lookup);
-      if (!expanded.ok) return { ok: false, line: start, message: expanded.message };
+      if (!expanded.ok) return { ok: false, line: start, message: `variable ${name}: ${expanded.message}` };
       value = expanded.text;
     }
     defined.set(name, value);
     entries.push({ name, value, line: start });
   }
   return { ok: true, entries };
+}
+
+/**
+ * Text before `=` or `:` was meant as a name and is shown; a whole line
+ * without either may be a value that lost its name (a pasted password), so
+ * it is not.
+ */
+function invalidName(name: string, beforeValue: boolean): string {
+  if (!beforeValue) return "a line that is neither NAME=value nor a variable name (the line is not shown: it may hold a value)";
+  return name.includes(" ") || name.includes("\t") ? `invalid variable name "${name}" (a name cannot contain spaces)` : `invalid variable name "${name}"`;
 }
 
 function expand(raw: string, defined: ReadonlyMap<string, string>, lookup: DotenvLookup | undefined): { ok: true; text: string } | { ok: false; message: string } {

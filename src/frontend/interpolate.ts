@@ -42,7 +42,7 @@ class Substituter {
 
   run(): string {
     const out = this.text(false);
-    if (this.pos < this.src.length) throw new SubstitutionError(`unexpected "}" in "${this.src}"`);
+    if (this.pos < this.src.length) throw new SubstitutionError(`unexpected "}" at ${this.where()}`);
     return out;
   }
 
@@ -59,7 +59,7 @@ class Substituter {
       }
       out += this.dollar();
     }
-    if (nested) throw new SubstitutionError(`missing "}" in "${this.src}"`);
+    if (nested) throw new SubstitutionError(`missing "}" at the end of the value`);
     return out;
   }
 
@@ -75,7 +75,7 @@ class Substituter {
     }
     const name = NAME.exec(this.src.slice(this.pos + 1))?.[0];
     if (!name) {
-      throw new SubstitutionError(`invalid "$" in "${this.src}" (write "$$" for a literal dollar sign)`);
+      throw new SubstitutionError(`invalid "$" at ${this.where()} (write "$$" for a literal dollar sign)`);
     }
     this.pos += 1 + name.length;
     return this.lookup(name) ?? this.markUnset(name);
@@ -83,12 +83,12 @@ class Substituter {
 
   private braced(): string {
     const name = NAME.exec(this.src.slice(this.pos))?.[0];
-    if (!name) throw new SubstitutionError(`invalid variable name in "${this.src}"`);
+    if (!name) throw new SubstitutionError(`invalid variable name after "\${" at ${this.where()}`);
     this.pos += name.length;
     const rest = this.src.slice(this.pos);
     const operator = /^(:-|-|:\?|\?|:\+|\+)/.exec(rest)?.[0];
     if (!operator) {
-      if (rest[0] !== "}") throw new SubstitutionError(`invalid substitution "\${${name}${rest}" in "${this.src}"`);
+      if (rest[0] !== "}") throw new SubstitutionError(`invalid substitution of ${name} at ${this.where()}: "}", ":-", "-", ":?", "?", ":+" or "+" must follow the name`);
       this.pos++;
       return this.lookup(name) ?? this.markUnset(name);
     }
@@ -111,6 +111,14 @@ class Substituter {
         throw new SubstitutionError(why);
       }
     }
+  }
+
+  /**
+   * Where the fault is, by character in the value: the value itself is never
+   * quoted, since it may be a secret (an environment value, a line of an env file).
+   */
+  private where(): string {
+    return `character ${this.pos + 1} of the value`;
   }
 
   private lookup(name: string): string | undefined {

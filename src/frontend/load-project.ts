@@ -13,6 +13,7 @@ import { normalizeService } from "./normalize/service.js";
 import type { RawMapping, RawValue, SourceFile } from "./parse-yaml.js";
 import { flattenTree } from "./tree.js";
 import { validateAgainstSchema } from "./validate-schema.js";
+import { findIllFormed } from "../text-encoding.js";
 
 export interface LoadOptions {
   /** Like `docker compose -p`; must already be a valid name. Wins over COMPOSE_PROJECT_NAME, `name:` and the folder name. */
@@ -73,14 +74,17 @@ export function loadProject(input: SourceFile | readonly SourceFile[], options: 
     if (!cache.has(path)) {
       const text = baseRead(path);
       cache.set(path, text);
-      // Kept so that a reporter can show the line a diagnostic points at.
-      if (text !== undefined) diagnostics.addSource(display(path), text);
+      // Reported once, where the file is read; the text goes on, so one bad byte costs one error.
+      if (text !== undefined) reportIllFormed(display(path), text, diagnostics);
     }
     return cache.get(path);
   };
   const displayNames = new Map<string, string>(given.map((f) => [posix.resolve(cwd, f.path), f.path]));
   const display = (path: string) => displayNames.get(path) ?? displayPath(path, cwd);
+  // Only compose files are kept for code frames (the loader adds those it reads): a frame of an env
+  // file or a secret would print the very value a message takes care not to quote.
   for (const f of given) diagnostics.addSource(f.path, f.content);
+  for (const f of given) reportIllFormed(f.path, f.content, diagnostics);
   const processEnv = options.environment ?? {};
   const explicitDir = options.projectDirectory !== undefined ? posix.resolve(cwd, options.projectDirectory) : undefined;
   const envFiles = options.envFiles?.map((f) => posix.resolve(cwd, f));
@@ -400,4 +404,10 @@ function reportBrokenDependencies(project: Project, failed: ReadonlySet<string>,
       changed = true;
     }
   }
+}
+
+/** A located error at the first byte of `text` that was not UTF-8 (or the first lone surrogate of a string given as text). */
+function reportIllFormed(file: string, text: string, diagnostics: DiagnosticBag): void {
+  const bad = findIllFormed(text);
+  if (bad) diagnostics.error("invalid-encoding", bad.message, { file, line: bad.line, column: bad.column });
 }

@@ -62,6 +62,20 @@ function cleanYamlMessage(message: string): string {
   return message.split(" at line ")[0]!.trim();
 }
 
+/**
+ * The tags a compose file may carry: compose's two merge tags, `!` (a plain
+ * string), and YAML's core schema. Others (`!!omap`, `!!set`, `!!binary`,
+ * `!!timestamp`, application tags) would give values compose does not read
+ * the same way, or none at all.
+ */
+const CORE_TAGS = ["str", "int", "float", "bool", "null", "map", "seq"] as const;
+const ACCEPTED_TAGS: ReadonlySet<string> = new Set(["!", "!reset", "!override", ...CORE_TAGS.map((t) => `tag:yaml.org,2002:${t}`)]);
+
+/** `tag:yaml.org,2002:omap` as it is written, `!!omap`. */
+function shortTag(tag: string): string {
+  return tag.startsWith("tag:yaml.org,2002:") ? `!!${tag.slice("tag:yaml.org,2002:".length)}` : tag;
+}
+
 /** A tree node under construction: positions and tags are set after its value, in that order. */
 type Building = Mutable<Tree>;
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -100,6 +114,10 @@ class Converter {
       return value;
     }
     const tag = (node as { tag?: string }).tag;
+    if (tag !== undefined && !ACCEPTED_TAGS.has(tag)) {
+      this.diagnostics.error("yaml-syntax", `the YAML tag ${shortTag(tag)} is not accepted in a compose file: only !reset, !override and the core tags (${CORE_TAGS.map((t) => "!!" + t).join(", ")}) are`, at);
+      return this.finish({ kind: "scalar", value: null, at }, keyAt, undefined);
+    }
     const mergeTag: MergeTag | undefined = tag === "!reset" ? "reset" : tag === "!override" ? "override" : undefined;
     if (isScalar(node)) return this.finish({ kind: "scalar", value: this.scalar(node.value, node), at }, keyAt, mergeTag);
     if (isSeq(node)) {
@@ -108,7 +126,7 @@ class Converter {
       return this.finish({ kind: "seq", items, at }, keyAt, mergeTag);
     }
     if (isMap(node)) return this.finish({ kind: "map", entries: this.mapping(node.items, at, aliasDepth), at }, keyAt, mergeTag);
-    this.diagnostics.error("yaml-syntax", "unsupported YAML node", this.where(node));
+    this.diagnostics.error("yaml-syntax", "unsupported YAML node", at);
     return this.finish({ kind: "scalar", value: null, at }, keyAt, undefined);
   }
 

@@ -10,7 +10,7 @@ import { main } from "../../src/cli/main.js";
 const BIN = new URL("../../bin/compose2units", import.meta.url).pathname;
 
 function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", env: { PATH: process.env.PATH, ...env } });
+  const r = spawnSync(process.execPath, ["--", BIN, ...args], { cwd, encoding: "utf8", env: { PATH: process.env.PATH, ...env } });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

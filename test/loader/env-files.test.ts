@@ -57,7 +57,7 @@ describe("the env file parser follows docker compose's rules", () => {
   it("reports the line of what it cannot read", () => {
     expect(parseDotenv("OK=1\nNOT OK=2\n")).toEqual({ ok: false, line: 2, message: 'invalid variable name "NOT OK" (a name cannot contain spaces)' });
     expect(parseDotenv('A=1\nB="open\nC=3\n')).toEqual({ ok: false, line: 2, message: "unterminated double quote" });
-    expect(parseDotenv("A=${X:?X is needed}\n", () => undefined)).toEqual({ ok: false, line: 1, message: "X is needed" });
+    expect(parseDotenv("A=${X:?X is needed}\n", () => undefined)).toEqual({ ok: false, line: 1, message: "variable A: X is needed" });
   });
 });
 

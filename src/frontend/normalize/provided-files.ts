@@ -28,15 +28,28 @@ export function normalizeProvidedFiles(service: Node, top: Node | undefined, kin
     const rawTarget = scalarText(long?.get("target")) ?? name;
     const target = kind === "secret" && !rawTarget.startsWith("/") ? `/run/secrets/${rawTarget}` : posix.resolve("/", rawTarget);
     const modeValue = long?.get("mode");
-    const mode = typeof modeValue === "number" ? modeValue : modeValue === undefined || modeValue === null ? 0o444 : Number.parseInt(String(modeValue), 8);
-    if (!Number.isInteger(mode) || mode < 0 || mode > 0o7777) {
-      long!.error(`invalid mode "${String(modeValue)}": give permission bits such as 0440`, "mode");
+    const mode = permissionBits(modeValue);
+    if (mode === undefined) {
+      long!.error(`invalid mode "${String(modeValue)}": give permission bits in octal, from 0 to 0777, such as 0440`, "mode");
       return [];
     }
     const uid = scalarText(long?.get("uid"));
     const gid = scalarText(long?.get("gid"));
     return [{ kind, name, content, target, ...(uid ? { uid } : {}), ...(gid ? { gid } : {}), mode, at }];
   });
+}
+
+/**
+ * A secret's or config's `mode`: a number (YAML's `0440` already read as
+ * octal), or a string of octal digits as compose reads it (`"0440"`,
+ * `"0o440"`). parseInt would stop at the first digit that is not octal and
+ * turn `"0999"` into 0; setuid, setgid and sticky bits mean nothing on a
+ * read-only file for a container, so 0777 is the most a mode can be.
+ */
+function permissionBits(value: unknown): number | undefined {
+  if (value === undefined || value === null) return 0o444;
+  const bits = typeof value === "number" ? value : typeof value === "string" && /^(0o?)?[0-7]+$/.test(value) ? Number.parseInt(value.replace(/^0o/, ""), 8) : Number.NaN;
+  return Number.isInteger(bits) && bits >= 0 && bits <= 0o777 ? bits : undefined;
 }
 
 function resolveContent(declaration: Node, kind: "secret" | "config", name: string): string | undefined {
