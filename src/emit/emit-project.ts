@@ -73,14 +73,14 @@ export function emitProject(ordered: OrderedProject, options: EmitOptions, diagn
     if (content === undefined) failed = true;
     else files.push({ path: `env/${service.name}.env`, content, permissions: "0600", installPath: envFileHostPath(project, service.name) });
   }
-  unit(targetUnitName(project), targetUnit(project, engine, header));
+  unit(targetUnitName(project), targetUnit(project, engine, header, diagnostics));
   if (options.bundle && !validBundle(options.bundle, diagnostics)) failed = true;
   else if (options.bundle) unit(provisionUnitName(project), provisionUnit(project, options.bundle, header, diagnostics));
   if (options.registryAuth !== undefined) {
     files.push({ path: "docker/config.json", content: options.registryAuth, permissions: "0600", installPath: registryAuthHostPath(project) });
   }
-  unit(cleanupUnitName(project, "service"), cleanupService(project, engine, header));
-  unit(cleanupUnitName(project, "timer"), cleanupTimer(project, engine, header));
+  unit(cleanupUnitName(project, "service"), cleanupService(project, engine, header, diagnostics));
+  unit(cleanupUnitName(project, "timer"), cleanupTimer(project, engine, header, diagnostics));
   const script = (name: string, content: string) => files.push({ path: `${name}.sh`, content, permissions: "0755", installPath: scriptHostPath(name) });
   script(cleanupScriptName(project), cleanupScript(project, engine, header));
   script(imageVolumesScriptName(project), imageVolumesScript(project, engine, header));

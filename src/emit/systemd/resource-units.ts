@@ -4,7 +4,7 @@ import { dependencyEntries, type Engine } from "../engine.js";
 import { spellFlags } from "../engine-flags.js";
 import { SHELL } from "../layout.js";
 import { CommandLine } from "./command-line.js";
-import { renderUnit } from "./unit-file.js";
+import { escapeSpecifiers, renderUnit } from "./unit-file.js";
 
 /**
  * A oneshot unit that makes sure a network or named volume exists before any
@@ -22,7 +22,7 @@ export function resourceUnit(
 ): string | undefined {
   return ensureUnit(
     {
-      description: `${project.name}: ${engine.name} ${kind} ${resource.dockerName}`,
+      description: escapeSpecifiers(`${project.name}: ${engine.name} ${kind} ${resource.dockerName}`),
       engine,
       kind,
       dockerName: resource.dockerName,
@@ -67,7 +67,7 @@ function ensureUnit(spec: EnsureSpec, header: readonly string[], diagnostics: Di
     {
       name: "Unit",
       entries: [
-        ["Description", spec.description],
+        ["Description", spec.description, spec.at],
         ...dependencyEntries(engine.resourceDependencies),
       ],
     },
@@ -76,8 +76,8 @@ function ensureUnit(spec: EnsureSpec, header: readonly string[], diagnostics: Di
       entries: [
         ["Type", "oneshot"],
         ["RemainAfterExit", "yes"],
-        ["ExecStart", text],
+        ["ExecStart", text, cmd.widestSource()],
       ],
     },
-  ]);
+  ], diagnostics, what);
 }

@@ -12,7 +12,7 @@ import { imageSteps } from "./image-steps.js";
 import { holdImageVolumesStep } from "./image-volumes.js";
 import { providedFileSteps } from "./provided-files.js";
 import { healthyWithinSeconds, waitUntilHealthy, waitUntilRunning } from "./readiness.js";
-import { renderUnit, type UnitSection } from "./unit-file.js";
+import { escapeSpecifiers, renderUnit, type UnitEntry, type UnitSection } from "./unit-file.js";
 
 /** Seconds systemd allows for pulling or loading the image before the start counts as failed. */
 const IMAGE_TIMEOUT_SECONDS = 900;
@@ -42,13 +42,13 @@ export function serviceUnit(ordered: OrderedProject, service: Service, host: Hos
   for (const n of service.networks) needs(networkUnitName(project, n.network));
   for (const m of service.mounts) if (m.type === "volume") needs(volumeUnitName(project, m.volume));
 
-  const exec: [string, string][] = [];
+  const exec: UnitEntry[] = [];
   let unrepresentable = false;
   const line = (key: string, cmd: CommandLine | undefined, ignoreFailure = false) => {
     // undefined: the engine cannot run what the compose file asks for, already reported.
     const text = cmd?.render(diagnostics, what);
     if (text === undefined) unrepresentable = true;
-    else exec.push([key, (ignoreFailure ? "-" : "") + text]);
+    else exec.push([key, (ignoreFailure ? "-" : "") + text, cmd!.widestSource()]);
   };
 
   let waitSeconds = 0;
@@ -105,7 +105,7 @@ export function serviceUnit(ordered: OrderedProject, service: Service, host: Hos
   const unit: UnitSection = {
     name: "Unit",
     entries: [
-      ["Description", `${project.name}: compose service ${service.name}`],
+      ["Description", escapeSpecifiers(`${project.name}: compose service ${service.name}`), service.at],
       ...requires.map((u) => ["Requires", u] as const),
       ...wants.map((u) => ["Wants", u] as const),
       ...after.map((u) => ["After", u] as const),
@@ -127,7 +127,7 @@ export function serviceUnit(ordered: OrderedProject, service: Service, host: Hos
     ],
   };
   const install: UnitSection = { name: "Install", entries: [["WantedBy", targetUnitName(project)]] };
-  return renderUnit(header, [unit, serviceSection, install]);
+  return renderUnit(header, [unit, serviceSection, install], diagnostics, what);
 }
 
 /**
@@ -135,7 +135,7 @@ export function serviceUnit(ordered: OrderedProject, service: Service, host: Hos
  * the start rate limit is switched off; `on-failure:N` allows N restarts.
  * A one-shot job that succeeded is done, so `always` restarts it only on failure.
  */
-function restartSettings(service: Service, oneshot: boolean): [string, string][] {
+function restartSettings(service: Service, oneshot: boolean): UnitEntry[] {
   switch (service.restart.mode) {
     case "no":
       return [["Restart", "no"]];
@@ -147,7 +147,7 @@ function restartSettings(service: Service, oneshot: boolean): [string, string][]
   }
 }
 
-function startLimits(service: Service, oneshot: boolean): [string, string][] {
+function startLimits(service: Service, oneshot: boolean): UnitEntry[] {
   const r = service.restart;
   if (r.mode === "no") return [];
   if (r.mode === "on-failure" && r.maxRetries !== undefined) {
