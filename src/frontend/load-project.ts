@@ -8,6 +8,7 @@ import { resolveEnvFiles } from "./resolve-env-files.js";
 import type { Environment } from "./interpolate.js";
 import type { LocationIndex } from "./location-index.js";
 import { Node, isMapping, scalarText, type NormalizeContext } from "./normalize/context.js";
+import { checkDeclaredNames } from "./normalize/names.js";
 import { normalizeNetworks, normalizeVolumes } from "./normalize/resources.js";
 import { normalizeService } from "./normalize/service.js";
 import type { RawMapping, RawValue, SourceFile } from "./parse-yaml.js";
@@ -158,9 +159,14 @@ export function loadProject(input: SourceFile | readonly SourceFile[], options: 
   const servicesNode = top.child("services");
   const services: Service[] = [];
   const failed = new Set<string>(invalid);
+  const badNames = checkDeclaredNames(top, selection.enabled);
   for (const serviceName of [...selection.enabled].sort()) {
     const raw = servicesNode?.get(serviceName);
     if (!isMapping(raw)) continue; // left out as malformed: already reported
+    if (badNames.has(serviceName)) {
+      failed.add(serviceName);
+      continue;
+    }
     // Each service reports into a bag of its own, so that a service with errors is known.
     const bag = new DiagnosticBag();
     const node = new Node({ ...ctx, diagnostics: bag }, raw, ["services", serviceName]);

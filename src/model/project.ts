@@ -176,7 +176,7 @@ export interface RestartPolicy {
 export interface StopPolicy {
   /** Seconds `docker stop` waits before it kills; compose's default is 10. */
   readonly gracePeriodSeconds: number;
-  readonly signal?: string;
+  readonly signal?: Located<string>;
 }
 
 export interface Healthcheck {

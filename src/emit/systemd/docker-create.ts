@@ -69,7 +69,7 @@ export function createCommand(ordered: OrderedProject, service: Service, engine:
   }
   for (const l of service.links) flags(l.at, "--link", `${container(l.service)}:${l.alias}`);
   if (service.healthcheck) flags(service.healthcheck.at, ...healthcheckArgs(service.healthcheck));
-  if (service.stop.signal) flags(undefined, "--stop-signal", service.stop.signal);
+  if (service.stop.signal) flags(service.stop.signal.at, "--stop-signal", service.stop.signal.value);
   // Recorded on the container too, so a stop by anyone else (or dockerd's shutdown) waits as long.
   flags(undefined, "--stop-timeout", String(service.stop.gracePeriodSeconds));
   for (const f of service.runFlags) flags(f.at, ...f.argv);

@@ -16,6 +16,13 @@ import { escapeSpecifiers, renderUnit, type UnitEntry, type UnitSection } from "
 
 /** Seconds systemd allows for pulling or loading the image before the start counts as failed. */
 const IMAGE_TIMEOUT_SECONDS = 900;
+/**
+ * Longest TimeoutStartSec= written, in seconds. systemd takes more (it
+ * counts microseconds in 64 bits, about 18e12 seconds), but an unsigned
+ * 32-bit number of seconds, 136 years, bounds every sum made from the
+ * compose file's durations without losing precision.
+ */
+const MAX_TIMEOUT_SECONDS = 2 ** 32 - 1;
 /** Added to the grace period so `docker stop` can finish killing before systemd steps in. */
 const STOP_MARGIN_SECONDS = 30;
 
@@ -74,6 +81,14 @@ export function serviceUnit(ordered: OrderedProject, service: Service, host: Hos
     if (d.condition === "service_healthy") {
       line("ExecStartPre", waitUntilHealthy(dependency, engine));
       waitSeconds += healthyWithinSeconds(dependency);
+      if (IMAGE_TIMEOUT_SECONDS + waitSeconds > MAX_TIMEOUT_SECONDS) {
+        diagnostics.error(
+          "invalid-value",
+          `${what}: waiting for "${d.service}" to become healthy may take ${waitSeconds} seconds by its healthcheck, more than the ${MAX_TIMEOUT_SECONDS} a start timeout here may be; shorten its interval, timeout or retries`,
+          d.at,
+        );
+        unrepresentable = true;
+      }
     }
   }
   for (const step of imageSteps(project, service, host, engine)) line("ExecStartPre", step.command, step.ignoreFailure);
