@@ -145,6 +145,9 @@ export function loadProject(input: SourceFile | readonly SourceFile[], options: 
 
   const name = resolveProjectName(options.projectName, environment, doc, projectDirectory, flat.locations, diagnostics);
   if (!name) return undefined;
+  // -p and COMPOSE_PROJECT_NAME are written in no file; `name:`, or the top of the file for the folder's name.
+  const imperativeName = options.projectName !== undefined || Boolean(environment.COMPOSE_PROJECT_NAME);
+  const nameAt = imperativeName ? undefined : flat.locations.value(projectName(scalarText(doc.name) ?? "") ? "/name" : "");
   const ctx: NormalizeContext = {
     projectName: name,
     projectDirectory,
@@ -181,6 +184,7 @@ export function loadProject(input: SourceFile | readonly SourceFile[], options: 
   if (doc["x-cloud-config"] !== undefined && !hostConfig) diagnostics.error("invalid-value", "x-cloud-config must be a mapping of cloud-config keys", flat.locations.value("/x-cloud-config"));
   const project: Project = {
     name,
+    ...(nameAt ? { nameAt } : {}),
     format,
     services,
     networks: normalizeNetworks(top, usedNetworks),
