@@ -50,8 +50,8 @@ function ensureUnit(spec: EnsureSpec, header: readonly string[], diagnostics: Di
   const what = `${spec.kind} "${spec.dockerName}"`;
   // The name travels as "$1", never inside the script text, so no quoting of it is needed in the shell.
   const script = spec.external
-    ? `${engine.binary} ${spec.kind} inspect "$1" >/dev/null 2>&1 || { echo "external ${spec.kind} $1 does not exist; create it first" >&2; exit 1; }`
-    : `name=$1; shift; ${engine.binary} ${spec.kind} inspect "$name" >/dev/null 2>&1 || exec ${engine.binary} ${spec.kind} create "$@" "$name"`;
+    ? `${engine.binary} ${spec.kind} inspect -- "$1" >/dev/null 2>&1 || { echo "external ${spec.kind} $1 does not exist; create it first" >&2; exit 1; }`
+    : `name=$1; shift; ${engine.binary} ${spec.kind} inspect -- "$name" >/dev/null 2>&1 || exec ${engine.binary} ${spec.kind} create "$@" -- "$name"`;
   const cmd = new CommandLine(SHELL).add("-c", script, `ensure-${spec.kind}`).addFrom(spec.at, spec.dockerName);
   let supported = true;
   for (const f of spec.createArgs) {

@@ -59,7 +59,7 @@ export function serviceUnit(ordered: OrderedProject, service: Service, host: Hos
   };
 
   let waitSeconds = 0;
-  line("ExecStartPre", new CommandLine(engine.binary).add("rm", "--force").addFrom(service.at, service.containerName), true);
+  line("ExecStartPre", new CommandLine(engine.binary).add("rm", "--force", "--").addFrom(service.at, service.containerName), true);
   for (const d of service.dependsOn) {
     const dependency = byName.get(d.service);
     if (!dependency) continue;
@@ -100,7 +100,7 @@ export function serviceUnit(ordered: OrderedProject, service: Service, host: Hos
   const connects = connectCommands(project, service, engine, diagnostics);
   if (!connects) unrepresentable = true;
   else for (const connect of connects) line("ExecStartPre", connect);
-  line("ExecStart", new CommandLine(engine.binary).add("start", "--attach").addFrom(service.at, service.containerName));
+  line("ExecStart", new CommandLine(engine.binary).add("start", "--attach", "--").addFrom(service.at, service.containerName));
   if (!oneshot) line("ExecStartPost", waitUntilRunning(service, engine));
   const hooks = numberedHooks(service);
   if (oneshot && service.postStart.length > 0) {
@@ -114,7 +114,7 @@ export function serviceUnit(ordered: OrderedProject, service: Service, host: Hos
   // A failed pre_stop hook must not keep the container from stopping.
   for (const h of hooks) if (h.key === "pre_stop") line("ExecStop", hookCommand(project, service, h, engine), true);
   // The container may already be gone (it exited, and --rm removed it); that is not a failed stop.
-  line("ExecStop", new CommandLine(engine.binary).add("stop", "--time", String(service.stop.gracePeriodSeconds)).addFrom(service.at, service.containerName), true);
+  line("ExecStop", new CommandLine(engine.binary).add("stop", "--time", String(service.stop.gracePeriodSeconds), "--").addFrom(service.at, service.containerName), true);
   if (unrepresentable) return undefined;
 
   const unit: UnitSection = {

@@ -154,7 +154,8 @@ function imageSource(node: Node, name: string): ImageSource | undefined {
     node.ctx.diagnostics.error("invalid-value", `service "${name}" needs an image`, node.keyAt());
     return undefined;
   }
-  if (!/^[^\s]+$/.test(ref)) {
+  // docker's references start with a letter or digit; one starting with "-" would be read as an option.
+  if (!/^[^\s-][^\s]*$/.test(ref)) {
     node.error(`invalid image reference "${ref}"`, "image");
     return undefined;
   }
