@@ -29,7 +29,7 @@ const SINGULAR: Readonly<Record<DeclaredKind, string>> = {
 
 /** Why `name` cannot name a file or unit, or undefined when it can; the advice says what to write instead. */
 export function hostNameProblem(name: string): string | undefined {
-  if (name === "." || name === "..") return `"${name}" names a folder, not a file; use letters or digits, such as "web"`;
+  if (name === "." || name === "..") return `"${name}" names a folder, not a file: give it a name with a letter or digit in it`;
   if (name.startsWith("-")) return `"${name}" starts with "-", which commands would read as an option; start it with a letter or digit`;
   // The schema refuses these already; checked again because a name reaches file paths from here.
   if (name === "" || /[/\0]/.test(name)) return `${JSON.stringify(name)} cannot be part of a file name; use letters, digits, ".", "_" and "-"`;
