@@ -263,6 +263,23 @@ describe("numbers the host takes", () => {
     ]);
   });
 
+  it("checks deploy.resources the same way as the service keys they stand for", () => {
+    const errors = errorsOf(`services:
+  web:
+    image: x
+    deploy:
+      resources:
+        limits: {cpus: "99999999999", memory: 99999999999g, pids: "9223372036854775808"}
+        reservations: {memory: lots}
+`);
+    expect(errors).toEqual([
+      "compose.yml:6:24: error invalid-value: cpus must be a number from 0 to 9223372036",
+      "compose.yml:6:47: error invalid-value: memory must be a size such as 512m or 1g, at most 9223372036854775807 bytes",
+      "compose.yml:6:67: error invalid-value: pids must be a whole number from -9223372036854775808 to 9223372036854775807",
+      "compose.yml:7:32: error invalid-value: memory must be a size such as 512m or 1g, at most 9223372036854775807 bytes",
+    ]);
+  });
+
   it("refuses a healthy-wait longer than a start timeout may be, at the dependency", () => {
     const errors = errorsOf(`services:
   db:

@@ -459,14 +459,14 @@ function deployFlags(node: Node, service: string): RunFlag[] {
   }
   const limits = deploy.descend("resources", "limits");
   const reservations = deploy.descend("resources", "reservations");
-  const flag = (n: Node | undefined, key: string, name: string) => {
-    const v = scalarText(n?.get(key));
-    if (n && v !== undefined) out.push({ argv: [name, v], at: n.at(key) });
+  // Checked by the rules of the service keys they stand for (cpus, mem_limit...), ranges included.
+  const flag = (n: Node | undefined, key: string, rule: string) => {
+    if (n?.has(key)) out.push(...RUN_FLAG_RULES[rule]!(n, key));
   };
-  flag(limits, "cpus", "--cpus");
-  flag(limits, "memory", "--memory");
-  flag(limits, "pids", "--pids-limit");
-  flag(reservations, "memory", "--memory-reservation");
+  flag(limits, "cpus", "cpus");
+  flag(limits, "memory", "mem_limit");
+  flag(limits, "pids", "pids_limit");
+  flag(reservations, "memory", "mem_reservation");
   if (reservations?.has("cpus")) node.ctx.diagnostics.error("unsupported-key", "deploy.resources.reservations.cpus has no docker run equivalent", reservations.keyAt("cpus"));
   const devices = reservations?.get("devices");
   if (reservations && Array.isArray(devices)) {
