@@ -76,7 +76,7 @@ function serviceConfig(s: Service): Record<string, unknown> {
   if (s.workingDir) out.working_dir = s.workingDir.value;
   out.restart = restart(s.restart);
   out.stop_grace_period = goDuration(s.stop.gracePeriodSeconds);
-  if (s.stop.signal) out.stop_signal = s.stop.signal;
+  if (s.stop.signal) out.stop_signal = s.stop.signal.value;
   if (s.healthcheck) out.healthcheck = healthcheck(s.healthcheck);
   if (s.postStart.length) out.post_start = s.postStart.map(hookConfig);
   if (s.preStop.length) out.pre_stop = s.preStop.map(hookConfig);

@@ -116,19 +116,19 @@ const D = "/usr/bin/docker";
 const IGNORED_D = "-/usr/bin/docker";
 
 // The scripts as src/emit writes them (readiness.ts, image-steps.ts, resource-units.ts, provision-unit.ts).
-const WAIT_UNTIL_RUNNING = `until s=$(/usr/bin/docker container inspect --format '{{.State.Status}}' "$1" 2>/dev/null) && [ "$s" != created ]; do kill -0 "$MAINPID" 2>/dev/null || exit 0; sleep 0.2; done`;
+const WAIT_UNTIL_RUNNING = `until s=$(/usr/bin/docker container inspect --format '{{.State.Status}}' -- "$1" 2>/dev/null) && [ "$s" != created ]; do kill -0 "$MAINPID" 2>/dev/null || exit 0; sleep 0.2; done`;
 const WAIT_UNTIL_HEALTHY = [
   `end=$(( $(date +%s) + $2 ))`,
-  `while :; do s=$(/usr/bin/docker container inspect --format '{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}' "$1" 2>/dev/null) || s=missing`,
+  `while :; do s=$(/usr/bin/docker container inspect --format '{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}' -- "$1" 2>/dev/null) || s=missing`,
   `case $s in healthy) exit 0 ;; unhealthy) echo "$1 is unhealthy" >&2; exit 1 ;; none) echo "$1 has no healthcheck, so it can never be healthy" >&2; exit 1 ;; esac`,
   `[ "$(date +%s)" -lt "$end" ] || { echo "$1 did not become healthy within $2 seconds (last status: $s)" >&2; exit 1; }`,
   `sleep 1; done`,
 ].join("; ");
-const PULL_IF_MISSING = `/usr/bin/docker image inspect "$1" >/dev/null 2>&1 || exec /usr/bin/docker --config /etc/compose2units/quoting/docker pull "$1"`;
-const REQUIRE_IMAGE = `/usr/bin/docker image inspect "$1" >/dev/null 2>&1 || { echo "image $1 is not on this host and pull_policy is never" >&2; exit 1; }`;
+const PULL_IF_MISSING = `/usr/bin/docker image inspect -- "$1" >/dev/null 2>&1 || exec /usr/bin/docker --config /etc/compose2units/quoting/docker pull -- "$1"`;
+const REQUIRE_IMAGE = `/usr/bin/docker image inspect -- "$1" >/dev/null 2>&1 || { echo "image $1 is not on this host and pull_policy is never" >&2; exit 1; }`;
 /** The image-volume step: the project's script (image-volumes.ts), given the holder and the image. */
 const hold = (container: string, image: string) => ["/bin/sh", "/usr/local/sbin/quoting-hold-image-volumes", `${container}-image-volumes`, image];
-const ensure = (kind: string) => `name=$1; shift; /usr/bin/docker ${kind} inspect "$name" >/dev/null 2>&1 || exec /usr/bin/docker ${kind} create "$@" "$name"`;
+const ensure = (kind: string) => `name=$1; shift; /usr/bin/docker ${kind} inspect -- "$name" >/dev/null 2>&1 || exec /usr/bin/docker ${kind} create "$@" -- "$name"`;
 const PROVISION = [
   "set -eu",
   "tmp=$(mktemp)",
@@ -156,7 +156,7 @@ const CREATE: Record<string, string[]> = {
     "--health-interval", "5s", "--health-timeout", "2s", "--health-retries", "2",
     "--stop-timeout", "10",
     "--entrypoint", "/usr/local/bin/entry",
-    "registry.example.com/web:1.0",
+    "--", "registry.example.com/web:1.0",
     "--percent=100%", "%n", "-leading",
     "%", "%%", "%i%n", "$HOME", "${NOT_A_VAR}", "$", "$$", "a$b", 'say "hi"', "it's", '"', "'",
     "C:\\path\\", "\\", "\\n", "\\;", "two words", " lead", "trail ", ";", "a;b", "end;",
@@ -171,7 +171,7 @@ const CREATE: Record<string, string[]> = {
     "--volumes-from", "quoting-worker-1-image-volumes",
     "--health-cmd", "/bin/check '--url=http://localhost/${P}' 'it'\\''s' %s",
     "--stop-timeout", "10",
-    "registry.example.com/worker:2",
+    "--", "registry.example.com/worker:2",
     "sh", "-c", 'echo "$1" 100% \\;', "worker", "arg with space", '"quoted"',
   ],
   migrate: [
@@ -180,7 +180,7 @@ const CREATE: Record<string, string[]> = {
     "--volumes-from", "quoting-migrate-1-image-volumes",
     "--stop-timeout", "10",
     "--entrypoint", "",
-    "registry.example.com/migrate:3",
+    "--", "registry.example.com/migrate:3",
     "/migrate", "--dry-run=false", "%i", "$1",
   ],
 };
@@ -191,19 +191,19 @@ type ExecMap = Record<string, string[][]>;
 const EXPECTED: Record<string, ExecMap> = {
   "quoting-web.service": {
     ExecStartPre: [
-      [IGNORED_D, "rm", "--force", "quoting-web"],
+      [IGNORED_D, "rm", "--force", "--", "quoting-web"],
       ["/bin/sh", "-c", PULL_IF_MISSING, "pull-if-missing", "registry.example.com/web:1.0"],
       hold("quoting-web", "registry.example.com/web:1.0"),
       CREATE.web!,
-      [D, "network", "connect", "--alias", "web", "quoting_front", "quoting-web"],
+      [D, "network", "connect", "--alias", "web", "--", "quoting_front", "quoting-web"],
     ],
-    ExecStart: [[D, "start", "--attach", "quoting-web"]],
+    ExecStart: [[D, "start", "--attach", "--", "quoting-web"]],
     ExecStartPost: [["/bin/sh", "-c", WAIT_UNTIL_RUNNING, "wait-until-running", "quoting-web"]],
-    ExecStop: [[IGNORED_D, "stop", "--time", "10", "quoting-web"]],
+    ExecStop: [[IGNORED_D, "stop", "--time", "10", "--", "quoting-web"]],
   },
   "quoting-worker.service": {
     ExecStartPre: [
-      [IGNORED_D, "rm", "--force", "quoting-worker-1"],
+      [IGNORED_D, "rm", "--force", "--", "quoting-worker-1"],
       // Wants= + After= + this check: a failed dependency blocks the start, its restarts do not propagate.
       ["/bin/systemctl", "is-active", "--quiet", "quoting-web.service"],
       ["/bin/sh", "-c", WAIT_UNTIL_HEALTHY, "wait-until-healthy", "quoting-web", "21"],
@@ -213,20 +213,20 @@ const EXPECTED: Record<string, ExecMap> = {
       hold("quoting-worker-1", "registry.example.com/worker:2"),
       CREATE.worker!,
     ],
-    ExecStart: [[D, "start", "--attach", "quoting-worker-1"]],
+    ExecStart: [[D, "start", "--attach", "--", "quoting-worker-1"]],
     ExecStartPost: [["/bin/sh", "-c", WAIT_UNTIL_RUNNING, "wait-until-running", "quoting-worker-1"]],
-    ExecStop: [[IGNORED_D, "stop", "--time", "10", "quoting-worker-1"]],
+    ExecStop: [[IGNORED_D, "stop", "--time", "10", "--", "quoting-worker-1"]],
   },
   // A job (worker waits for it to complete): oneshot, so no ExecStartPost.
   "quoting-migrate.service": {
     ExecStartPre: [
-      [IGNORED_D, "rm", "--force", "quoting-migrate-1"],
+      [IGNORED_D, "rm", "--force", "--", "quoting-migrate-1"],
       ["/bin/sh", "-c", REQUIRE_IMAGE, "require-image", "registry.example.com/migrate:3"],
       hold("quoting-migrate-1", "registry.example.com/migrate:3"),
       CREATE.migrate!,
     ],
-    ExecStart: [[D, "start", "--attach", "quoting-migrate-1"]],
-    ExecStop: [[IGNORED_D, "stop", "--time", "10", "quoting-migrate-1"]],
+    ExecStart: [[D, "start", "--attach", "--", "quoting-migrate-1"]],
+    ExecStop: [[IGNORED_D, "stop", "--time", "10", "--", "quoting-migrate-1"]],
   },
   "quoting-network-back.service": { ExecStart: [["/bin/sh", "-c", ensure("network"), "ensure-network", "quoting_back"]] },
   "quoting-network-default.service": { ExecStart: [["/bin/sh", "-c", ensure("network"), "ensure-network", "quoting_default"]] },
@@ -416,7 +416,7 @@ describe("generated units, read back by systemd", { timeout: 60_000 }, () => {
     const healthy = scripts.find((argv) => argv[3] === "wait-until-healthy")!;
     expect(healthy[2]).toContain("end=$(( $(date +%s) + $2 ))");
     expect(healthy[2]).toContain(`[ "$(date +%s)" -lt "$end" ]`);
-    expect(healthy[2]).toContain(`inspect --format '{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}' "$1"`);
+    expect(healthy[2]).toContain(`inspect --format '{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}' -- "$1"`);
     const running = scripts.find((argv) => argv[3] === "wait-until-running")!;
     expect(running[2]).toContain(`kill -0 "$MAINPID"`);
     const provision = scripts.find((argv) => argv[3] === "provision")!;

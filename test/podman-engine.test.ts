@@ -120,7 +120,7 @@ describe("flags podman spells differently", () => {
   it("puts the runtime before the subcommand and keeps a read-only root without podman's extra tmpfs mounts", () => {
     const unit = file("services:\n  web:\n    image: nginx\n    runtime: crun\n    read_only: true\n", "t-web.service");
     expect(lines(unit, "ExecStartPre").find((l) => l.startsWith("ExecStartPre=/usr/bin/podman ") && l.includes(" create "))).toBe(
-      "ExecStartPre=/usr/bin/podman --runtime crun create --rm --name t-web-1 --pull never --network t_default --network-alias web --volumes-from t-web-1-image-volumes --stop-timeout 10 --read-only --read-only-tmpfs=false nginx",
+      "ExecStartPre=/usr/bin/podman --runtime crun create --rm --name t-web-1 --pull never --network t_default --network-alias web --volumes-from t-web-1-image-volumes --stop-timeout 10 --read-only --read-only-tmpfs=false -- nginx",
     );
   });
 
@@ -146,7 +146,7 @@ networks:
 
   it("gives registry credentials to pulls as --authfile, not docker's --config folder", () => {
     const unit = file("services:\n  web:\n    image: registry.example.com/web:1\n    pull_policy: always\n", "t-web.service", { registryAuth: '{"auths":{}}' });
-    expect(unit).toContain("ExecStartPre=/usr/bin/podman pull --authfile /etc/compose2units/t/docker/config.json registry.example.com/web:1\n");
+    expect(unit).toContain("ExecStartPre=/usr/bin/podman pull --authfile /etc/compose2units/t/docker/config.json -- registry.example.com/web:1\n");
   });
 
   it("creates missing bind-mount sources, which dockerd does itself and podman refuses", () => {
@@ -231,7 +231,7 @@ describe("--engine on the command line", () => {
     const r = await run(["compose.yaml", "-p", "site", "-o", "out", "--engine", "podman", "--install-docker"]);
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
-    expect(readFileSync(join(r.dir, "out", "site-web.service"), "utf8")).toContain("ExecStart=/usr/bin/podman start --attach site-web-1\n");
+    expect(readFileSync(join(r.dir, "out", "site-web.service"), "utf8")).toContain("ExecStart=/usr/bin/podman start --attach -- site-web-1\n");
     expect(parse(readFileSync(join(r.dir, "out", "cloud-config.yaml"), "utf8")).packages).toEqual(["podman"]);
   });
 

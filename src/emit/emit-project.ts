@@ -5,6 +5,7 @@ import { cleanupScript } from "./cleanup-script.js";
 import { cloudConfig, type CloudConfigOptions } from "./cloud-config.js";
 import { engineNamed } from "./engine.js";
 import { envFile, hookEnvFile } from "./env-file.js";
+import { checkGeneratedNames, type NameOrigin } from "./generated-names.js";
 import { generatedHeader } from "./header.js";
 import {
   UNIT_DIR,
@@ -49,43 +50,56 @@ export function emitProject(ordered: OrderedProject, options: EmitOptions, diagn
   const engine = engineNamed(options.engine);
   const header = generatedHeader(options.sourceName, project.name);
   const files: OutputFile[] = [];
+  // What each file is named after, so a name that cannot be used is reported where it is written.
+  const origins = new Map<OutputFile, NameOrigin>();
+  const add = (file: OutputFile, origin: NameOrigin) => {
+    files.push(file);
+    origins.set(file, origin);
+  };
+  const ofProject: NameOrigin = { what: `project "${project.name}"`, ...(project.nameAt ? { at: project.nameAt } : {}) };
   let failed = false;
-  const unit = (name: string, content: string | undefined) => {
+  const unit = (name: string, content: string | undefined, origin: NameOrigin) => {
     if (content === undefined) failed = true;
-    else files.push({ path: name, content, permissions: "0644", installPath: `${UNIT_DIR}/${name}` });
+    else add({ path: name, content, permissions: "0644", installPath: `${UNIT_DIR}/${name}` }, origin);
   };
 
-  for (const network of usedNetworks(project)) unit(networkUnitName(project, network.key), resourceUnit(project, "network", network, engine, header, diagnostics));
-  for (const volume of usedVolumes(project)) unit(volumeUnitName(project, volume.key), resourceUnit(project, "volume", volume, engine, header, diagnostics));
+  for (const network of usedNetworks(project)) {
+    unit(networkUnitName(project, network.key), resourceUnit(project, "network", network, engine, header, diagnostics), { what: `network "${network.key}"`, at: network.at });
+  }
+  for (const volume of usedVolumes(project)) {
+    unit(volumeUnitName(project, volume.key), resourceUnit(project, "volume", volume, engine, header, diagnostics), { what: `volume "${volume.key}"`, at: volume.at });
+  }
   for (const service of ordered.startOrder) {
-    unit(serviceUnitName(project, service.name), serviceUnit(ordered, service, options, engine, header, diagnostics));
+    const ofService: NameOrigin = { what: `service "${service.name}"`, at: service.at };
+    unit(serviceUnitName(project, service.name), serviceUnit(ordered, service, options, engine, header, diagnostics), ofService);
     for (const f of service.files) {
       const kind = `${f.kind}s`;
-      files.push({ path: `${kind}/${service.name}/${f.name}`, content: f.content, permissions: "0600", installPath: providedFileHostPath(project, service.name, f) });
+      const file = { path: `${kind}/${service.name}/${f.name}`, content: f.content, permissions: "0600", installPath: providedFileHostPath(project, service.name, f) } as const;
+      add(file, { what: `${f.kind} "${f.name}" of service "${service.name}"`, at: f.at });
     }
     for (const { key, index, hook } of numberedHooks(service)) {
       if (hook.environment.length === 0) continue;
       const content = hookEnvFile(service, key, index, hook, diagnostics);
       if (content === undefined) failed = true;
-      else files.push({ path: `env/${hookEnvFilePath(service.name, key, index)}`, content, permissions: "0600", installPath: hookEnvFileHostPath(project, service.name, key, index) });
+      else add({ path: `env/${hookEnvFilePath(service.name, key, index)}`, content, permissions: "0600", installPath: hookEnvFileHostPath(project, service.name, key, index) }, ofService);
     }
     if (service.environment.length === 0) continue;
     const content = envFile(service, diagnostics);
     if (content === undefined) failed = true;
-    else files.push({ path: `env/${service.name}.env`, content, permissions: "0600", installPath: envFileHostPath(project, service.name) });
+    else add({ path: `env/${service.name}.env`, content, permissions: "0600", installPath: envFileHostPath(project, service.name) }, ofService);
   }
-  unit(targetUnitName(project), targetUnit(project, engine, header));
+  unit(targetUnitName(project), targetUnit(project, engine, header, diagnostics), ofProject);
   if (options.bundle && !validBundle(options.bundle, diagnostics)) failed = true;
-  else if (options.bundle) unit(provisionUnitName(project), provisionUnit(project, options.bundle, header, diagnostics));
+  else if (options.bundle) unit(provisionUnitName(project), provisionUnit(project, options.bundle, header, diagnostics), ofProject);
   if (options.registryAuth !== undefined) {
-    files.push({ path: "docker/config.json", content: options.registryAuth, permissions: "0600", installPath: registryAuthHostPath(project) });
+    add({ path: "docker/config.json", content: options.registryAuth, permissions: "0600", installPath: registryAuthHostPath(project) }, ofProject);
   }
-  unit(cleanupUnitName(project, "service"), cleanupService(project, engine, header));
-  unit(cleanupUnitName(project, "timer"), cleanupTimer(project, engine, header));
-  const script = (name: string, content: string) => files.push({ path: `${name}.sh`, content, permissions: "0755", installPath: scriptHostPath(name) });
+  unit(cleanupUnitName(project, "service"), cleanupService(project, engine, header, diagnostics), ofProject);
+  unit(cleanupUnitName(project, "timer"), cleanupTimer(project, engine, header, diagnostics), ofProject);
+  const script = (name: string, content: string) => add({ path: `${name}.sh`, content, permissions: "0755", installPath: scriptHostPath(name) }, ofProject);
   script(cleanupScriptName(project), cleanupScript(project, engine, header));
   script(imageVolumesScriptName(project), imageVolumesScript(project, engine, header));
-  if (failed || !uniqueNames(files, project, diagnostics) || !freeHolderNames(project, diagnostics)) return undefined;
+  if (failed || !checkGeneratedNames(files, origins, { name: project.name, origin: ofProject }, diagnostics) || !freeHolderNames(project, diagnostics)) return undefined;
 
   files.sort((a, b) => (a.path < b.path ? -1 : 1));
   // The document carries every env and secret file's content, so it is as private as they are.
@@ -126,19 +140,6 @@ function freeHolderNames(project: Project, diagnostics: DiagnosticBag): boolean 
     if (!other) continue;
     diagnostics.error("name-collision", `service "${other.name}" uses the container name "${holder}", which holds the image volumes of service "${service.name}"; rename it`, other.at);
     ok = false;
-  }
-  return ok;
-}
-
-function uniqueNames(files: readonly OutputFile[], project: Project, diagnostics: DiagnosticBag): boolean {
-  const seen = new Set<string>();
-  let ok = true;
-  for (const f of files) {
-    if (seen.has(f.path)) {
-      diagnostics.error("name-collision", `two generated files would both be named ${f.path}; rename a service, network or volume of project ${project.name}`);
-      ok = false;
-    }
-    seen.add(f.path);
   }
   return ok;
 }

@@ -8,6 +8,7 @@ import { resolveEnvFiles } from "./resolve-env-files.js";
 import type { Environment } from "./interpolate.js";
 import type { LocationIndex } from "./location-index.js";
 import { Node, isMapping, scalarText, type NormalizeContext } from "./normalize/context.js";
+import { checkDeclaredNames } from "./normalize/names.js";
 import { normalizeNetworks, normalizeVolumes } from "./normalize/resources.js";
 import { normalizeService } from "./normalize/service.js";
 import type { RawMapping, RawValue, SourceFile } from "./parse-yaml.js";
@@ -148,6 +149,9 @@ export function loadProject(input: SourceFile | readonly SourceFile[], options: 
 
   const name = resolveProjectName(options.projectName, environment, doc, projectDirectory, flat.locations, diagnostics);
   if (!name) return undefined;
+  // -p and COMPOSE_PROJECT_NAME are written in no file; `name:`, or the top of the file for the folder's name.
+  const imperativeName = options.projectName !== undefined || Boolean(environment.COMPOSE_PROJECT_NAME);
+  const nameAt = imperativeName ? undefined : flat.locations.value(projectName(scalarText(doc.name) ?? "") ? "/name" : "");
   const ctx: NormalizeContext = {
     projectName: name,
     projectDirectory,
@@ -162,9 +166,14 @@ export function loadProject(input: SourceFile | readonly SourceFile[], options: 
   const servicesNode = top.child("services");
   const services: Service[] = [];
   const failed = new Set<string>(invalid);
+  const badNames = checkDeclaredNames(top, selection.enabled);
   for (const serviceName of [...selection.enabled].sort()) {
     const raw = servicesNode?.get(serviceName);
     if (!isMapping(raw)) continue; // left out as malformed: already reported
+    if (badNames.has(serviceName)) {
+      failed.add(serviceName);
+      continue;
+    }
     // Each service reports into a bag of its own, so that a service with errors is known.
     const bag = new DiagnosticBag();
     const node = new Node({ ...ctx, diagnostics: bag }, raw, ["services", serviceName]);
@@ -179,6 +188,7 @@ export function loadProject(input: SourceFile | readonly SourceFile[], options: 
   if (doc["x-cloud-config"] !== undefined && !hostConfig) diagnostics.error("invalid-value", "x-cloud-config must be a mapping of cloud-config keys", flat.locations.value("/x-cloud-config"));
   const project: Project = {
     name,
+    ...(nameAt ? { nameAt } : {}),
     format,
     services,
     networks: normalizeNetworks(top, usedNetworks),

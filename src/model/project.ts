@@ -9,6 +9,8 @@ import type { SourceLocation } from "../diagnostics.js";
 export interface Project {
   /** Normalized as compose does: lowercase letters, digits, `-` and `_`. */
   readonly name: string;
+  /** Where the name comes from (`name:`, or the top of the file for a folder's name); absent when given as -p or COMPOSE_PROJECT_NAME. */
+  readonly nameAt?: SourceLocation;
   /** v1 files run on Docker's default bridge with links; later formats get a project network. */
   readonly format: "v1" | "compose";
   readonly services: readonly Service[];
@@ -176,7 +178,7 @@ export interface RestartPolicy {
 export interface StopPolicy {
   /** Seconds `docker stop` waits before it kills; compose's default is 10. */
   readonly gracePeriodSeconds: number;
-  readonly signal?: string;
+  readonly signal?: Located<string>;
 }
 
 export interface Healthcheck {

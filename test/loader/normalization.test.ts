@@ -207,7 +207,7 @@ describe("semantic checks the schema cannot make, each at its value", () => {
       'compose.yaml:6:48: error invalid-value: weight must be a whole number from 10 to 1000 (or 0), not "2000"',
       'compose.yaml:7:32: error invalid-value: device path "sda" must be a device under /dev',
       'compose.yaml:8:49: error invalid-value: rate must be bytes per second such as 12mb or 1048576, not "fast"',
-      'compose.yaml:9:49: error invalid-value: rate must be a whole number of operations per second, not "1.5"',
+      'compose.yaml:9:49: error invalid-value: rate must be a whole number of operations per second, at most 9223372036854775807, not "1.5"',
     ]);
   });
 

@@ -39,7 +39,8 @@ export class EngineHelp {
     let i = 0;
     const flags = (subcommand: readonly string[]) => {
       const known = this.options(subcommand);
-      while (i < words.length && words[i]!.startsWith("--")) {
+      // "--" ends the options: what follows is positional, whatever it starts with.
+      while (i < words.length && words[i]!.startsWith("--") && words[i] !== "--") {
         const [name, inline] = words[i]!.split("=", 2) as [string, string | undefined];
         const label = `${subcommand.join(" ") || "(global)"} ${name}`;
         checked.push(label);

@@ -1,3 +1,4 @@
+import type { DiagnosticBag } from "../../diagnostics.js";
 import type { Project } from "../../model/project.js";
 import { dependencyEntries, type Engine } from "../engine.js";
 import { SHELL, cleanupScriptHostPath } from "../layout.js";
@@ -8,7 +9,7 @@ import { renderUnit } from "./unit-file.js";
  * loads leave dangling images behind on every update, and a host that is
  * never rebooted would otherwise fill its disk with them.
  */
-export function cleanupService(project: Project, engine: Engine, header: readonly string[]): string {
+export function cleanupService(project: Project, engine: Engine, header: readonly string[], diagnostics: DiagnosticBag): string | undefined {
   return renderUnit(header, [
     {
       name: "Unit",
@@ -25,10 +26,10 @@ export function cleanupService(project: Project, engine: Engine, header: readonl
         ["ExecStart", `${SHELL} ${cleanupScriptHostPath(project)}`],
       ],
     },
-  ]);
+  ], diagnostics, "image cleanup");
 }
 
-export function cleanupTimer(project: Project, engine: Engine, header: readonly string[]): string {
+export function cleanupTimer(project: Project, engine: Engine, header: readonly string[], diagnostics: DiagnosticBag): string | undefined {
   return renderUnit(header, [
     { name: "Unit", entries: [["Description", `${project.name}: remove dangling ${engine.name} images daily`]] },
     {
@@ -41,5 +42,5 @@ export function cleanupTimer(project: Project, engine: Engine, header: readonly 
       ],
     },
     { name: "Install", entries: [["WantedBy", "timers.target"]] },
-  ]);
+  ], diagnostics, "image cleanup");
 }

@@ -1,5 +1,5 @@
 import type { DiagnosticBag, SourceLocation } from "../../diagnostics.js";
-import { quoteExecWord } from "./exec-quote.js";
+import { executableProblem, quoteExecWord } from "./exec-quote.js";
 
 /** One argv word and, when it came from the user, where it was written. */
 export interface Word {
@@ -39,6 +39,12 @@ export class CommandLine {
   render(diagnostics: DiagnosticBag, what: string): string | undefined {
     const out: string[] = [];
     let ok = true;
+    const exe = this.words[0]!;
+    const problem = executableProblem(exe.text);
+    if (problem !== undefined) {
+      diagnostics.error("unsafe-value", `${what}: ${problem}`, exe.at);
+      return undefined;
+    }
     for (const word of this.words) {
       const quoted = quoteExecWord(word.text);
       if (quoted.ok) {
@@ -49,5 +55,12 @@ export class CommandLine {
       diagnostics.error("unsafe-value", `${what}: value ${JSON.stringify(word.text)} ${quoted.reason}, which a systemd unit line cannot carry`, word.at);
     }
     return ok ? out.join(" ") : undefined;
+  }
+
+  /** Where the longest word the user wrote came from: the place to blame when the line is too long. */
+  widestSource(): SourceLocation | undefined {
+    let widest: Word | undefined;
+    for (const word of this.words) if (word.at && (!widest || word.text.length > widest.text.length)) widest = word;
+    return widest?.at;
   }
 }

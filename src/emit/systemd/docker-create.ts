@@ -69,7 +69,7 @@ export function createCommand(ordered: OrderedProject, service: Service, engine:
   }
   for (const l of service.links) flags(l.at, "--link", `${container(l.service)}:${l.alias}`);
   if (service.healthcheck) flags(service.healthcheck.at, ...healthcheckArgs(service.healthcheck));
-  if (service.stop.signal) flags(undefined, "--stop-signal", service.stop.signal);
+  if (service.stop.signal) flags(service.stop.signal.at, "--stop-signal", service.stop.signal.value);
   // Recorded on the container too, so a stop by anyone else (or dockerd's shutdown) waits as long.
   flags(undefined, "--stop-timeout", String(service.stop.gracePeriodSeconds));
   for (const f of service.runFlags) flags(f.at, ...f.argv);
@@ -78,7 +78,8 @@ export function createCommand(ordered: OrderedProject, service: Service, engine:
   if (entrypoint) flags(service.entrypoint!.at, "--entrypoint", entrypoint[0] ?? "");
   if (!supported) return undefined;
   const cmd = new CommandLine(engine.binary).addWords(global).add("create").addWords(local);
-  cmd.addFrom(service.image.ref.at, service.image.ref.value);
+  // Everything after the options is positional: `--` keeps an image or argument from being read as one.
+  cmd.add("--").addFrom(service.image.ref.at, service.image.ref.value);
   // docker takes one word for --entrypoint; the rest of a list entrypoint leads the arguments.
   if (entrypoint && entrypoint.length > 1) cmd.addFrom(service.entrypoint!.at, ...entrypoint.slice(1));
   if (service.command) cmd.addFrom(service.command.at, ...service.command.value);
@@ -92,7 +93,7 @@ export function connectCommands(project: Project, service: Service, engine: Engi
   for (const n of service.networks.slice(1)) {
     const spelled = spellFlags(engine, "network connect", endpointArgs(service, n, "--alias"), n.at, `service "${service.name}"`, diagnostics);
     if (!spelled) supported = false;
-    else commands.push(new CommandLine(engine.binary).add(...spelled.global, "network", "connect").addFrom(n.at, ...spelled.local, networkName(project, n), service.containerName));
+    else commands.push(new CommandLine(engine.binary).add(...spelled.global, "network", "connect").addFrom(n.at, ...spelled.local, "--", networkName(project, n), service.containerName));
   }
   return supported ? commands : undefined;
 }

@@ -75,6 +75,29 @@ function unplaceable(code: number): string | undefined {
   return undefined;
 }
 
+/**
+ * Why `exe` cannot be the executable of a command line, or undefined if it
+ * can: see THE FIRST WORD IS SPECIAL above.
+ */
+export function executableProblem(exe: string): string | undefined {
+  if (!exe.startsWith("/")) return `executable ${JSON.stringify(exe)} is not an absolute path (a leading - @ : + ! would be read as a prefix)`;
+  if (exe.endsWith("/")) return `executable ${JSON.stringify(exe)} names a directory`;
+  const unsafe = /["'\\$]/.exec(exe);
+  if (unsafe) return `executable ${JSON.stringify(exe)} contains ${JSON.stringify(unsafe[0])}, which systemd does not allow (or expand) in an executable path`;
+  return undefined;
+}
+
+/** Why `text` cannot appear anywhere on a unit line, or undefined if it can (step 1 above). */
+export function lineProblem(text: string): string | undefined {
+  // Printable ASCII is the common case and always fine: skip the walk over code points.
+  if (/^[\x20-\x7e]*$/.test(text)) return undefined;
+  for (const ch of text) {
+    const bad = unplaceable(ch.codePointAt(0)!);
+    if (bad !== undefined) return bad;
+  }
+  return undefined;
+}
+
 /** Words that stay as they are: none of the characters escaped, quoted or refused below. */
 const BARE_WORD = /^[\w@+=:,./-]+$/;
 
@@ -158,14 +181,8 @@ function quoteByCharacter(word: string): QuoteResult {
 export function execLine(argv: string[]): QuoteResult {
   const [exe] = argv;
   if (exe === undefined) return { ok: false, reason: "has no executable" };
-  if (!exe.startsWith("/")) {
-    return { ok: false, reason: `executable ${JSON.stringify(exe)} is not an absolute path (a leading - @ : + ! would be read as a prefix)` };
-  }
-  if (exe.endsWith("/")) return { ok: false, reason: `executable ${JSON.stringify(exe)} names a directory` };
-  const unsafe = /["'\\$]/.exec(exe);
-  if (unsafe) {
-    return { ok: false, reason: `executable ${JSON.stringify(exe)} contains ${JSON.stringify(unsafe[0])}, which systemd does not allow (or expand) in an executable path` };
-  }
+  const problem = executableProblem(exe);
+  if (problem !== undefined) return { ok: false, reason: problem };
   const out: string[] = [];
   for (const [i, word] of argv.entries()) {
     const quoted = quoteExecWord(word);

@@ -21,6 +21,7 @@ export function imageSteps(project: Project, service: Service, host: HostOptions
   // With registry credentials, every pull reads them from the project's own copy.
   const pullWords = engine.pullWords(host.registryAuth !== undefined ? registryAuthHostPath(project) : undefined);
   const pull = [engine.binary, ...pullWords].join(" ");
+  // `--` before every name the scripts are given: a name is never read as an option.
   const inspect = `${engine.binary} image inspect`;
   const ref = image.ref;
   if (image.kind === "archive") {
@@ -32,12 +33,12 @@ export function imageSteps(project: Project, service: Service, host: HostOptions
   }
   switch (image.pull) {
     case "always":
-      return [{ command: new CommandLine(engine.binary).add(...pullWords).addFrom(ref.at, ref.value), ignoreFailure: false }];
+      return [{ command: new CommandLine(engine.binary).add(...pullWords, "--").addFrom(ref.at, ref.value), ignoreFailure: false }];
     case "missing":
       return [
         {
           command: new CommandLine(SHELL)
-            .add("-c", `${inspect} "$1" >/dev/null 2>&1 || exec ${pull} "$1"`, "pull-if-missing")
+            .add("-c", `${inspect} -- "$1" >/dev/null 2>&1 || exec ${pull} -- "$1"`, "pull-if-missing")
             .addFrom(ref.at, ref.value),
           ignoreFailure: false,
         },
@@ -48,7 +49,7 @@ export function imageSteps(project: Project, service: Service, host: HostOptions
           command: new CommandLine(SHELL)
             .add(
               "-c",
-              `${inspect} "$1" >/dev/null 2>&1 || { echo "image $1 is not on this host and pull_policy is never" >&2; exit 1; }`,
+              `${inspect} -- "$1" >/dev/null 2>&1 || { echo "image $1 is not on this host and pull_policy is never" >&2; exit 1; }`,
               "require-image",
             )
             .addFrom(ref.at, ref.value),

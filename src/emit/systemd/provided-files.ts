@@ -14,7 +14,7 @@ export function providedFileSteps(project: Project, service: Service): CommandLi
   for (const dir of dirs) steps.push(new CommandLine("/bin/chmod").add("0700", dir));
   for (const f of service.files) {
     const path = providedFileHostPath(project, service.name, f);
-    if (f.uid !== undefined || f.gid !== undefined) steps.push(new CommandLine("/bin/chown").addFrom(f.at, `${f.uid ?? "0"}:${f.gid ?? "0"}`, path));
+    if (f.uid !== undefined || f.gid !== undefined) steps.push(new CommandLine("/bin/chown").add("--").addFrom(f.at, `${f.uid ?? "0"}:${f.gid ?? "0"}`, path));
     steps.push(new CommandLine("/bin/chmod").add(f.mode.toString(8).padStart(4, "0"), path));
   }
   return steps;

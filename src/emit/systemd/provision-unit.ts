@@ -21,7 +21,8 @@ export function provisionUnit(project: Project, bundle: BundleOptions, header: r
     'mkdir -p "$2"',
     'tar -xzf "$tmp" -C "$2"',
   ].join("; ");
-  const text = new CommandLine(SHELL).add("-c", script, "provision", bundle.url, bundleDirectory(project, bundle), bundle.sha256).render(diagnostics, "provisioning bundle");
+  const what = "provisioning bundle";
+  const text = new CommandLine(SHELL).add("-c", script, "provision", bundle.url, bundleDirectory(project, bundle), bundle.sha256).render(diagnostics, what);
   if (text === undefined) return undefined;
   return renderUnit(header, [
     {
@@ -41,5 +42,5 @@ export function provisionUnit(project: Project, bundle: BundleOptions, header: r
         ["ExecStart", text],
       ],
     },
-  ]);
+  ], diagnostics, what);
 }

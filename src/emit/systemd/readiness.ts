@@ -14,7 +14,7 @@ export function waitUntilRunning(service: Service, engine: Engine): CommandLine 
   return new CommandLine(SHELL)
     .add(
       "-c",
-      `until s=$(${engine.binary} container inspect --format '{{.State.Status}}' "$1" 2>/dev/null) && [ "$s" != created ]; do kill -0 "$MAINPID" 2>/dev/null || exit 0; sleep 0.2; done`,
+      `until s=$(${engine.binary} container inspect --format '{{.State.Status}}' -- "$1" 2>/dev/null) && [ "$s" != created ]; do kill -0 "$MAINPID" 2>/dev/null || exit 0; sleep 0.2; done`,
       "wait-until-running",
     )
     .addFrom(service.at, service.containerName);
@@ -44,7 +44,7 @@ export function healthyWithinSeconds(dependency: Service): number {
 export function waitUntilHealthy(dependency: Service, engine: Engine): CommandLine {
   const script = [
     `end=$(( $(date +%s) + $2 ))`,
-    `while :; do s=$(${engine.binary} container inspect --format '${engine.healthFormat}' "$1" 2>/dev/null) || s=missing`,
+    `while :; do s=$(${engine.binary} container inspect --format '${engine.healthFormat}' -- "$1" 2>/dev/null) || s=missing`,
     `case $s in healthy) exit 0 ;; unhealthy) echo "$1 is unhealthy" >&2; exit 1 ;; none) echo "$1 has no healthcheck, so it can never be healthy" >&2; exit 1 ;; esac`,
     `[ "$(date +%s)" -lt "$end" ] || { echo "$1 did not become healthy within $2 seconds (last status: $s)" >&2; exit 1; }`,
     `sleep 1; done`,

@@ -4,7 +4,7 @@ import { dependencyEntries, type Engine } from "../engine.js";
 import { spellFlags } from "../engine-flags.js";
 import { SHELL } from "../layout.js";
 import { CommandLine } from "./command-line.js";
-import { renderUnit } from "./unit-file.js";
+import { escapeSpecifiers, renderUnit } from "./unit-file.js";
 
 /**
  * A oneshot unit that makes sure a network or named volume exists before any
@@ -22,7 +22,7 @@ export function resourceUnit(
 ): string | undefined {
   return ensureUnit(
     {
-      description: `${project.name}: ${engine.name} ${kind} ${resource.dockerName}`,
+      description: escapeSpecifiers(`${project.name}: ${engine.name} ${kind} ${resource.dockerName}`),
       engine,
       kind,
       dockerName: resource.dockerName,
@@ -50,8 +50,8 @@ function ensureUnit(spec: EnsureSpec, header: readonly string[], diagnostics: Di
   const what = `${spec.kind} "${spec.dockerName}"`;
   // The name travels as "$1", never inside the script text, so no quoting of it is needed in the shell.
   const script = spec.external
-    ? `${engine.binary} ${spec.kind} inspect "$1" >/dev/null 2>&1 || { echo "external ${spec.kind} $1 does not exist; create it first" >&2; exit 1; }`
-    : `name=$1; shift; ${engine.binary} ${spec.kind} inspect "$name" >/dev/null 2>&1 || exec ${engine.binary} ${spec.kind} create "$@" "$name"`;
+    ? `${engine.binary} ${spec.kind} inspect -- "$1" >/dev/null 2>&1 || { echo "external ${spec.kind} $1 does not exist; create it first" >&2; exit 1; }`
+    : `name=$1; shift; ${engine.binary} ${spec.kind} inspect -- "$name" >/dev/null 2>&1 || exec ${engine.binary} ${spec.kind} create "$@" -- "$name"`;
   const cmd = new CommandLine(SHELL).add("-c", script, `ensure-${spec.kind}`).addFrom(spec.at, spec.dockerName);
   let supported = true;
   for (const f of spec.createArgs) {
@@ -67,7 +67,7 @@ function ensureUnit(spec: EnsureSpec, header: readonly string[], diagnostics: Di
     {
       name: "Unit",
       entries: [
-        ["Description", spec.description],
+        ["Description", spec.description, spec.at],
         ...dependencyEntries(engine.resourceDependencies),
       ],
     },
@@ -76,8 +76,8 @@ function ensureUnit(spec: EnsureSpec, header: readonly string[], diagnostics: Di
       entries: [
         ["Type", "oneshot"],
         ["RemainAfterExit", "yes"],
-        ["ExecStart", text],
+        ["ExecStart", text, cmd.widestSource()],
       ],
     },
-  ]);
+  ], diagnostics, what);
 }

@@ -12,10 +12,17 @@ import { imageSteps } from "./image-steps.js";
 import { holdImageVolumesStep } from "./image-volumes.js";
 import { providedFileSteps } from "./provided-files.js";
 import { healthyWithinSeconds, waitUntilHealthy, waitUntilRunning } from "./readiness.js";
-import { renderUnit, type UnitSection } from "./unit-file.js";
+import { escapeSpecifiers, renderUnit, type UnitEntry, type UnitSection } from "./unit-file.js";
 
 /** Seconds systemd allows for pulling or loading the image before the start counts as failed. */
 const IMAGE_TIMEOUT_SECONDS = 900;
+/**
+ * Longest TimeoutStartSec= written, in seconds. systemd takes more (it
+ * counts microseconds in 64 bits, about 18e12 seconds), but an unsigned
+ * 32-bit number of seconds, 136 years, bounds every sum made from the
+ * compose file's durations without losing precision.
+ */
+const MAX_TIMEOUT_SECONDS = 2 ** 32 - 1;
 /** Added to the grace period so `docker stop` can finish killing before systemd steps in. */
 const STOP_MARGIN_SECONDS = 30;
 
@@ -42,17 +49,17 @@ export function serviceUnit(ordered: OrderedProject, service: Service, host: Hos
   for (const n of service.networks) needs(networkUnitName(project, n.network));
   for (const m of service.mounts) if (m.type === "volume") needs(volumeUnitName(project, m.volume));
 
-  const exec: [string, string][] = [];
+  const exec: UnitEntry[] = [];
   let unrepresentable = false;
   const line = (key: string, cmd: CommandLine | undefined, ignoreFailure = false) => {
     // undefined: the engine cannot run what the compose file asks for, already reported.
     const text = cmd?.render(diagnostics, what);
     if (text === undefined) unrepresentable = true;
-    else exec.push([key, (ignoreFailure ? "-" : "") + text]);
+    else exec.push([key, (ignoreFailure ? "-" : "") + text, cmd!.widestSource()]);
   };
 
   let waitSeconds = 0;
-  line("ExecStartPre", new CommandLine(engine.binary).add("rm", "--force").addFrom(service.at, service.containerName), true);
+  line("ExecStartPre", new CommandLine(engine.binary).add("rm", "--force", "--").addFrom(service.at, service.containerName), true);
   for (const d of service.dependsOn) {
     const dependency = byName.get(d.service);
     if (!dependency) continue;
@@ -74,6 +81,14 @@ export function serviceUnit(ordered: OrderedProject, service: Service, host: Hos
     if (d.condition === "service_healthy") {
       line("ExecStartPre", waitUntilHealthy(dependency, engine));
       waitSeconds += healthyWithinSeconds(dependency);
+      if (IMAGE_TIMEOUT_SECONDS + waitSeconds > MAX_TIMEOUT_SECONDS) {
+        diagnostics.error(
+          "invalid-value",
+          `${what}: waiting for "${d.service}" to become healthy may take ${waitSeconds} seconds by its healthcheck, more than the ${MAX_TIMEOUT_SECONDS} a start timeout here may be; shorten its interval, timeout or retries`,
+          d.at,
+        );
+        unrepresentable = true;
+      }
     }
   }
   for (const step of imageSteps(project, service, host, engine)) line("ExecStartPre", step.command, step.ignoreFailure);
@@ -85,7 +100,7 @@ export function serviceUnit(ordered: OrderedProject, service: Service, host: Hos
   const connects = connectCommands(project, service, engine, diagnostics);
   if (!connects) unrepresentable = true;
   else for (const connect of connects) line("ExecStartPre", connect);
-  line("ExecStart", new CommandLine(engine.binary).add("start", "--attach").addFrom(service.at, service.containerName));
+  line("ExecStart", new CommandLine(engine.binary).add("start", "--attach", "--").addFrom(service.at, service.containerName));
   if (!oneshot) line("ExecStartPost", waitUntilRunning(service, engine));
   const hooks = numberedHooks(service);
   if (oneshot && service.postStart.length > 0) {
@@ -99,13 +114,13 @@ export function serviceUnit(ordered: OrderedProject, service: Service, host: Hos
   // A failed pre_stop hook must not keep the container from stopping.
   for (const h of hooks) if (h.key === "pre_stop") line("ExecStop", hookCommand(project, service, h, engine), true);
   // The container may already be gone (it exited, and --rm removed it); that is not a failed stop.
-  line("ExecStop", new CommandLine(engine.binary).add("stop", "--time", String(service.stop.gracePeriodSeconds)).addFrom(service.at, service.containerName), true);
+  line("ExecStop", new CommandLine(engine.binary).add("stop", "--time", String(service.stop.gracePeriodSeconds), "--").addFrom(service.at, service.containerName), true);
   if (unrepresentable) return undefined;
 
   const unit: UnitSection = {
     name: "Unit",
     entries: [
-      ["Description", `${project.name}: compose service ${service.name}`],
+      ["Description", escapeSpecifiers(`${project.name}: compose service ${service.name}`), service.at],
       ...requires.map((u) => ["Requires", u] as const),
       ...wants.map((u) => ["Wants", u] as const),
       ...after.map((u) => ["After", u] as const),
@@ -127,7 +142,7 @@ export function serviceUnit(ordered: OrderedProject, service: Service, host: Hos
     ],
   };
   const install: UnitSection = { name: "Install", entries: [["WantedBy", targetUnitName(project)]] };
-  return renderUnit(header, [unit, serviceSection, install]);
+  return renderUnit(header, [unit, serviceSection, install], diagnostics, what);
 }
 
 /**
@@ -135,7 +150,7 @@ export function serviceUnit(ordered: OrderedProject, service: Service, host: Hos
  * the start rate limit is switched off; `on-failure:N` allows N restarts.
  * A one-shot job that succeeded is done, so `always` restarts it only on failure.
  */
-function restartSettings(service: Service, oneshot: boolean): [string, string][] {
+function restartSettings(service: Service, oneshot: boolean): UnitEntry[] {
   switch (service.restart.mode) {
     case "no":
       return [["Restart", "no"]];
@@ -147,7 +162,7 @@ function restartSettings(service: Service, oneshot: boolean): [string, string][]
   }
 }
 
-function startLimits(service: Service, oneshot: boolean): [string, string][] {
+function startLimits(service: Service, oneshot: boolean): UnitEntry[] {
   const r = service.restart;
   if (r.mode === "no") return [];
   if (r.mode === "on-failure" && r.maxRetries !== undefined) {

@@ -1,3 +1,4 @@
+import type { DiagnosticBag } from "../../diagnostics.js";
 import type { Project } from "../../model/project.js";
 import type { Engine } from "../engine.js";
 import { renderUnit } from "./unit-file.js";
@@ -7,7 +8,7 @@ import { renderUnit } from "./unit-file.js";
  * PartOf= it, so `systemctl start/stop <project>.target` starts the enabled
  * services in dependency order and stops them all.
  */
-export function targetUnit(project: Project, engine: Engine, header: readonly string[]): string {
+export function targetUnit(project: Project, engine: Engine, header: readonly string[], diagnostics: DiagnosticBag): string | undefined {
   // Pulls in what the containers need, as the service units do, so starting the target alone starts it too.
   const dependencies = engine.containerDependencies;
   return renderUnit(header, [
@@ -20,5 +21,5 @@ export function targetUnit(project: Project, engine: Engine, header: readonly st
       ],
     },
     { name: "Install", entries: [["WantedBy", "multi-user.target"]] },
-  ]);
+  ], diagnostics, `project "${project.name}"`);
 }

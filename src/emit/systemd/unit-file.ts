@@ -1,3 +1,6 @@
+import type { DiagnosticBag, SourceLocation } from "../../diagnostics.js";
+import { executableProblem, lineProblem } from "./exec-quote.js";
+
 /**
  * A systemd unit file as ordered sections of ordered `Key=value` lines.
  *
@@ -10,22 +13,71 @@
  */
 export interface UnitSection {
   readonly name: "Unit" | "Service" | "Install" | "Timer";
-  readonly entries: readonly (readonly [key: string, value: string])[];
+  readonly entries: readonly UnitEntry[];
 }
 
-export function renderUnit(header: readonly string[], sections: readonly UnitSection[]): string {
+/** One `Key=value` line and, when the compose file decided its value, where: a line systemd cannot read is reported there. */
+export type UnitEntry = readonly [key: string, value: string, at?: SourceLocation];
+
+/**
+ * The longest line systemd 252 reads, in bytes, without its newline: it
+ * reads lines into a buffer of LONG_LINE_MAX (1 MiB) that must hold the end
+ * of the line too, and refuses to load a unit with a longer one ("No buffer
+ * space available"); checked with the real systemd-analyze.
+ */
+export const MAX_UNIT_LINE_BYTES = 1024 * 1024 - 1;
+
+/** Characters systemd strips from the front of an executable (man systemd.service, "COMMAND LINES"). */
+const EXEC_PREFIXES = /^[-@:+!]*/;
+
+/**
+ * The unit text, or undefined (with a diagnostic at the value that caused
+ * it) when a line is one systemd would not load as written: every line
+ * passes here, so no emitter has to remember the rules.
+ */
+export function renderUnit(header: readonly string[], sections: readonly UnitSection[], diagnostics: DiagnosticBag, what: string): string | undefined {
   let text = "";
+  let ok = true;
   for (const h of header) text += `# ${h}\n`;
   for (const section of sections) {
     if (section.entries.length === 0) continue;
     if (text !== "") text += "\n";
     text += `[${section.name}]\n`;
-    for (const [key, value] of section.entries) {
-      if (value.includes("\n") || value.includes("\r")) throw new Error(`internal error: ${key}= value contains a line break`);
-      text += `${key}=${value}\n`;
+    for (const [key, value, at] of section.entries) {
+      const problem = entryProblem(key, value);
+      if (problem !== undefined) {
+        diagnostics.error("unsafe-value", `${what}: the ${key}= line ${problem}`, at);
+        ok = false;
+        continue;
+      }
+      text += `${key}=${withoutContinuation(value)}\n`;
     }
   }
-  return text;
+  return ok ? text : undefined;
+}
+
+function entryProblem(key: string, value: string): string | undefined {
+  const bad = lineProblem(value);
+  if (bad !== undefined) return `${bad}, which a systemd unit line cannot carry`;
+  const bytes = Buffer.byteLength(key, "utf8") + 1 + Buffer.byteLength(value, "utf8");
+  if (bytes > MAX_UNIT_LINE_BYTES) return `would be ${bytes} bytes long; systemd reads lines of at most ${MAX_UNIT_LINE_BYTES} bytes and would not load the unit: shorten the value`;
+  if (key.startsWith("Exec")) {
+    const command = value.replace(EXEC_PREFIXES, "");
+    const exe = command.slice(0, command.indexOf(" ") < 0 ? undefined : command.indexOf(" "));
+    return executableProblem(exe);
+  }
+  return undefined;
+}
+
+/**
+ * systemd joins a line that ends in an odd number of backslashes with the
+ * next one, so `Description=C:\` would swallow the line below it. A space
+ * after the backslash ends the line there, and systemd strips it from the
+ * value: the value reads back as written.
+ */
+function withoutContinuation(value: string): string {
+  const trailing = /\\+$/.exec(value)?.[0].length ?? 0;
+  return trailing % 2 === 1 ? `${value} ` : value;
 }
 
 /** Text for settings where systemd expands `%` specifiers but not `$` (Description=, Documentation=). */

@@ -1,6 +1,6 @@
 import type { RunFlag } from "../../model/project.js";
 import { asBoolean, isMapping, keyValueEntries, scalarText, type Node } from "./context.js";
-import { isByteSize } from "./units-of-measure.js";
+import { byteCount, integerWithin, INT64_MAX, INT64_MIN, isByteSize, rangeText } from "./units-of-measure.js";
 
 /**
  * Service keys that map one-to-one onto `docker run` flags. Each rule reads
@@ -74,10 +74,17 @@ const extraHosts: FlagRule = (service, key) => {
   });
 };
 
-const isInteger = (t: string) => /^-?\d+$/.test(t.trim());
-const isNumber = (t: string) => /^\d+(\.\d+)?$/.test(t.trim());
+/** A whole number docker parses into an int64 (or a narrower range it checks itself); a longer one fails only on the host. */
+const intFlag = (flag: string, min = INT64_MIN, max = INT64_MAX) =>
+  textFlag(flag, (t) => integerWithin(t, min, max), `must be a whole number from ${rangeText(min, max)}`);
+const isInt64 = (t: string) => integerWithin(t, INT64_MIN, INT64_MAX);
+/** docker stores CPUs as an int64 count of billionths. */
+const MAX_CPUS = Number(INT64_MAX / 1_000_000_000n);
+const isCpus = (t: string) => /^\d+(\.\d+)?$/.test(t.trim()) && Number(t) <= MAX_CPUS;
+/** docker counts sizes in an int64 of bytes. */
+const isSize = (t: string) => isByteSize(t) && byteCount(t) <= Number(INT64_MAX);
 const sizeFlag = (flag: string, allowMinusOne = false) =>
-  textFlag(flag, (t) => isByteSize(t) || (allowMinusOne && t.trim() === "-1"), "must be a size such as 512m or 1g");
+  textFlag(flag, (t) => isSize(t) || (allowMinusOne && t.trim() === "-1"), `must be a size such as 512m or 1g, at most ${INT64_MAX} bytes`);
 
 function invalid(service: Node, key: string, why: string): RunFlag[] {
   service.error(`${key} ${why}`, key);
@@ -92,15 +99,15 @@ const ulimits: FlagRule = (service, key) => {
     if (isMapping(v)) {
       const soft = scalarText(v.soft);
       const hard = scalarText(v.hard);
-      if (soft === undefined || hard === undefined || !isInteger(soft) || !isInteger(hard)) {
-        node.error(`ulimit ${name} needs integer soft and hard limits`, name);
+      if (soft === undefined || hard === undefined || !isInt64(soft) || !isInt64(hard)) {
+        node.error(`ulimit ${name} needs whole-number soft and hard limits from ${rangeText(INT64_MIN, INT64_MAX)}`, name);
         continue;
       }
       out.push({ argv: ["--ulimit", `${name}=${soft}:${hard}`], at: node.at(name) });
     } else {
       const limit = scalarText(v);
-      if (limit === undefined || !isInteger(limit)) {
-        node.error(`ulimit ${name} must be an integer`, name);
+      if (limit === undefined || !isInt64(limit)) {
+        node.error(`ulimit ${name} must be a whole number from ${rangeText(INT64_MIN, INT64_MAX)}`, name);
         continue;
       }
       out.push({ argv: ["--ulimit", `${name}=${limit}`], at: node.at(name) });
@@ -189,10 +196,11 @@ const blkio: FlagRule = (service, key) => {
     });
   };
   perDevice("weight_device", "--blkio-weight-device", "weight", isBlkioWeight, "must be a whole number from 10 to 1000 (or 0)");
-  perDevice("device_read_bps", "--device-read-bps", "rate", isByteSize, "must be bytes per second such as 12mb or 1048576");
-  perDevice("device_write_bps", "--device-write-bps", "rate", isByteSize, "must be bytes per second such as 12mb or 1048576");
-  perDevice("device_read_iops", "--device-read-iops", "rate", isWholeNumber, "must be a whole number of operations per second");
-  perDevice("device_write_iops", "--device-write-iops", "rate", isWholeNumber, "must be a whole number of operations per second");
+  const isIops = (t: string) => integerWithin(t, 0n, INT64_MAX);
+  perDevice("device_read_bps", "--device-read-bps", "rate", isSize, "must be bytes per second such as 12mb or 1048576");
+  perDevice("device_write_bps", "--device-write-bps", "rate", isSize, "must be bytes per second such as 12mb or 1048576");
+  perDevice("device_read_iops", "--device-read-iops", "rate", isIops, `must be a whole number of operations per second, at most ${INT64_MAX}`);
+  perDevice("device_write_iops", "--device-write-iops", "rate", isIops, `must be a whole number of operations per second, at most ${INT64_MAX}`);
   return out;
 };
 
@@ -222,16 +230,18 @@ export const RUN_FLAG_RULES: Readonly<Record<string, FlagRule>> = {
   mem_limit: sizeFlag("--memory"),
   memswap_limit: sizeFlag("--memory-swap", true),
   mem_reservation: sizeFlag("--memory-reservation"),
-  mem_swappiness: textFlag("--memory-swappiness", isInteger, "must be an integer from 0 to 100"),
-  cpus: textFlag("--cpus", isNumber, "must be a number"),
-  cpu_shares: textFlag("--cpu-shares", isInteger, "must be an integer"),
-  cpu_quota: textFlag("--cpu-quota", isInteger, "must be an integer"),
-  cpu_period: textFlag("--cpu-period", isInteger, "must be an integer"),
-  cpu_rt_runtime: textFlag("--cpu-rt-runtime", isInteger, "must be an integer"),
-  cpu_rt_period: textFlag("--cpu-rt-period", isInteger, "must be an integer"),
+  // docker refuses other values itself, at create time: -1 leaves the kernel's default.
+  mem_swappiness: textFlag("--memory-swappiness", (t) => integerWithin(t, -1n, 100n), "must be a whole number from 0 to 100 (or -1)"),
+  cpus: textFlag("--cpus", isCpus, `must be a number from 0 to ${MAX_CPUS}`),
+  cpu_shares: intFlag("--cpu-shares"),
+  cpu_quota: intFlag("--cpu-quota"),
+  cpu_period: intFlag("--cpu-period"),
+  cpu_rt_runtime: intFlag("--cpu-rt-runtime"),
+  cpu_rt_period: intFlag("--cpu-rt-period"),
   cpuset: textFlag("--cpuset-cpus"),
-  pids_limit: textFlag("--pids-limit", isInteger, "must be an integer"),
-  oom_score_adj: textFlag("--oom-score-adj", isInteger, "must be an integer"),
+  pids_limit: intFlag("--pids-limit"),
+  // The kernel's range, which docker checks at create time.
+  oom_score_adj: intFlag("--oom-score-adj", -1000n, 1000n),
   userns_mode: textFlag("--userns"),
   uts: textFlag("--uts"),
   cgroup: textFlag("--cgroupns"),

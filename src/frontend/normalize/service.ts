@@ -17,10 +17,11 @@ import type {
 import { asBoolean, keyValueEntries, scalarText, type Node } from "./context.js";
 import { normalizeHooks } from "./hooks.js";
 import { normalizePorts } from "./ports.js";
+import { containerName } from "./names.js";
 import { commandWords, normalizeEnvironment } from "./process-settings.js";
 import { normalizeProvidedFiles } from "./provided-files.js";
 import { gpuRequest, RUN_FLAG_RULES } from "./run-flags.js";
-import { parseDuration, wholeSeconds } from "./units-of-measure.js";
+import { integerWithin, MAX_DURATION_SECONDS, parseDuration, rangeText, wholeSeconds } from "./units-of-measure.js";
 import { normalizeMounts } from "./volumes.js";
 
 /** Keys this module reads itself; everything else is a run-flag rule, an extension, or rejected. */
@@ -105,7 +106,7 @@ export function normalizeService(node: Node, name: string, format: "v1" | "compo
   return {
     name,
     at: node.keyAt(),
-    containerName: scalarText(node.get("container_name")) ?? `${ctx.projectName}-${name}-1`,
+    containerName: containerName(node) ?? `${ctx.projectName}-${name}-1`,
     image,
     ...(command ? { command } : {}),
     ...(entrypoint ? { entrypoint } : {}),
@@ -153,7 +154,8 @@ function imageSource(node: Node, name: string): ImageSource | undefined {
     node.ctx.diagnostics.error("invalid-value", `service "${name}" needs an image`, node.keyAt());
     return undefined;
   }
-  if (!/^[^\s]+$/.test(ref)) {
+  // docker's references start with a letter or digit; one starting with "-" would be read as an option.
+  if (!/^[^\s-][^\s]*$/.test(ref)) {
     node.error(`invalid image reference "${ref}"`, "image");
     return undefined;
   }
@@ -197,7 +199,8 @@ function exposeList(node: Node): Located<string>[] {
   if (!Array.isArray(raw)) return [];
   return raw.flatMap((v, i) => {
     const text = scalarText(v);
-    if (text === undefined || !/^\d{1,5}(-\d{1,5})?(\/(tcp|udp|sctp))?$/.test(text)) {
+    const ports = text === undefined ? null : /^(\d{1,5})(?:-(\d{1,5}))?(\/(tcp|udp|sctp))?$/.exec(text);
+    if (text === undefined || !ports || Number(ports[1]) > 65535 || Number(ports[2] ?? 0) > 65535) {
       node.error(`invalid exposed port "${String(v)}"`, "expose", i);
       return [];
     }
@@ -365,32 +368,52 @@ function normalizeRestart(node: Node): RestartPolicy {
     node.error(`invalid restart policy "${text}": expected no, always, unless-stopped or on-failure[:N]`, "restart");
     return { mode: "no", at };
   }
+  if (m[2] !== undefined && !integerWithin(m[2], 0n, BigInt(MAX_RESTARTS))) {
+    node.error(`restart "${text}": on-failure takes from ${rangeText(0, MAX_RESTARTS)} restarts (systemd counts the first start and the restarts in an unsigned 32-bit StartLimitBurst=)`, "restart");
+    return { mode: "no", at };
+  }
   return { mode: m[1] as RestartPolicy["mode"], ...(m[2] !== undefined ? { maxRetries: Number(m[2]) } : {}), at };
 }
 
-function normalizeStop(node: Node): StopPolicy {
-  const raw = node.get("stop_grace_period");
-  let grace = 10;
-  if (raw !== undefined && raw !== null) {
-    const seconds = parseDuration(raw as string | number);
-    if (seconds === undefined) node.error(`invalid duration "${String(raw)}" (expected e.g. 10s, 1m30s)`, "stop_grace_period");
-    else grace = wholeSeconds(seconds);
+/** StartLimitBurst= is N + 1 and an unsigned 32-bit number. */
+const MAX_RESTARTS = 2 ** 32 - 2;
+
+/** A duration in seconds, reported at `key` of `node` when it is not one or is out of range. */
+function boundedDuration(node: Node, key: string): number | undefined {
+  const raw = node.get(key);
+  if (raw === undefined || raw === null) return undefined;
+  const seconds = parseDuration(raw as string | number);
+  if (seconds === undefined) {
+    node.error(`invalid duration "${String(raw)}" (expected e.g. 10s, 1m30s)`, key);
+    return undefined;
   }
-  const signal = scalarText(node.get("stop_signal"));
-  return { gracePeriodSeconds: grace, ...(signal ? { signal } : {}) };
+  if (seconds > MAX_DURATION_SECONDS) {
+    node.error(`${key} "${String(raw)}" is out of range: from ${rangeText(0, MAX_DURATION_SECONDS)} seconds (about 68 years)`, key);
+    return undefined;
+  }
+  return seconds;
+}
+
+/**
+ * docker's signal names (case does not matter, SIG is optional, real-time
+ * ones as RTMIN+N) or numbers; anything else docker refuses, and a control
+ * character could not be put on a unit line.
+ */
+const SIGNAL = /^(?:(?:SIG)?[A-Z][A-Z0-9]*(?:[+-]\d{1,2})?|\d{1,2})$/i;
+
+function normalizeStop(node: Node): StopPolicy {
+  const seconds = boundedDuration(node, "stop_grace_period");
+  const grace = seconds === undefined ? 10 : wholeSeconds(seconds);
+  const text = scalarText(node.get("stop_signal"));
+  if (text && !SIGNAL.test(text)) node.error(`stop_signal ${JSON.stringify(text)} is not a signal: write a name such as SIGTERM or SIGQUIT, or a number such as 15`, "stop_signal");
+  return { gracePeriodSeconds: grace, ...(text && SIGNAL.test(text) ? { signal: { value: text, at: node.at("stop_signal") } } : {}) };
 }
 
 function normalizeHealthcheck(node: Node): Healthcheck | undefined {
   const hc = node.child("healthcheck");
   if (!hc) return undefined;
   const at = node.at("healthcheck");
-  const duration = (key: string): number | undefined => {
-    const raw = hc.get(key);
-    if (raw === undefined || raw === null) return undefined;
-    const seconds = parseDuration(raw as string | number);
-    if (seconds === undefined) hc.error(`invalid duration "${String(raw)}" (expected e.g. 10s, 1m30s)`, key);
-    return seconds;
-  };
+  const duration = (key: string): number | undefined => boundedDuration(hc, key);
   if (asBoolean(hc.get("disable")) === true) return { test: ["NONE"], at };
   const rawTest = hc.get("test");
   let test: string[] = [];
@@ -401,8 +424,10 @@ function normalizeHealthcheck(node: Node): Healthcheck | undefined {
     return undefined;
   }
   const retriesText = scalarText(hc.get("retries"));
-  if (retriesText !== undefined && !/^\d+$/.test(retriesText)) hc.error(`healthcheck retries must be a whole number, not "${retriesText}"`, "retries");
-  const retries = retriesText !== undefined && /^\d+$/.test(retriesText) ? Number(retriesText) : undefined;
+  // docker keeps retries in an int; the bound keeps the wait a dependent allows (readiness.ts) a number systemd takes.
+  const retriesOk = retriesText !== undefined && integerWithin(retriesText, 0n, BigInt(MAX_RETRIES));
+  if (retriesText !== undefined && !retriesOk) hc.error(`healthcheck retries must be a whole number from ${rangeText(0, MAX_RETRIES)}, not "${retriesText}"`, "retries");
+  const retries = retriesOk ? Number(retriesText) : undefined;
   const interval = duration("interval");
   const timeout = duration("timeout");
   const startPeriod = duration("start_period");
@@ -416,6 +441,8 @@ function normalizeHealthcheck(node: Node): Healthcheck | undefined {
     at,
   };
 }
+
+const MAX_RETRIES = 2 ** 31 - 1;
 
 /** `deploy:` is swarm's; the parts that mean something for one container become flags. */
 function deployFlags(node: Node, service: string): RunFlag[] {
@@ -432,14 +459,14 @@ function deployFlags(node: Node, service: string): RunFlag[] {
   }
   const limits = deploy.descend("resources", "limits");
   const reservations = deploy.descend("resources", "reservations");
-  const flag = (n: Node | undefined, key: string, name: string) => {
-    const v = scalarText(n?.get(key));
-    if (n && v !== undefined) out.push({ argv: [name, v], at: n.at(key) });
+  // Checked by the rules of the service keys they stand for (cpus, mem_limit...), ranges included.
+  const flag = (n: Node | undefined, key: string, rule: string) => {
+    if (n?.has(key)) out.push(...RUN_FLAG_RULES[rule]!(n, key));
   };
-  flag(limits, "cpus", "--cpus");
-  flag(limits, "memory", "--memory");
-  flag(limits, "pids", "--pids-limit");
-  flag(reservations, "memory", "--memory-reservation");
+  flag(limits, "cpus", "cpus");
+  flag(limits, "memory", "mem_limit");
+  flag(limits, "pids", "pids_limit");
+  flag(reservations, "memory", "mem_reservation");
   if (reservations?.has("cpus")) node.ctx.diagnostics.error("unsupported-key", "deploy.resources.reservations.cpus has no docker run equivalent", reservations.keyAt("cpus"));
   const devices = reservations?.get("devices");
   if (reservations && Array.isArray(devices)) {

@@ -32,3 +32,37 @@ export function isByteSize(text: string | number): boolean {
 export function wholeSeconds(seconds: number): number {
   return Math.ceil(seconds - 1e-9);
 }
+
+/** The range of Go's int64, which docker parses its numeric flags into. */
+export const INT64_MIN = -(2n ** 63n);
+export const INT64_MAX = 2n ** 63n - 1n;
+
+/** Whether `text` is a whole number from `min` to `max`: compared exactly, so 20 digits do not pass as a rounded float. */
+export function integerWithin(text: string, min: bigint, max: bigint): boolean {
+  const t = text.trim();
+  if (!/^-?\d+$/.test(t)) return false;
+  const n = BigInt(t);
+  return n >= min && n <= max;
+}
+
+/** `min` to `max` for a message. */
+export function rangeText(min: bigint | number, max: bigint | number): string {
+  return `${min} to ${max}`;
+}
+
+const BYTES_PER_UNIT: Readonly<Record<string, number>> = { "": 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+
+/** A size docker takes (`isByteSize`) in bytes, as docker counts them (k, m, g are powers of 1024). */
+export function byteCount(text: string | number): number {
+  if (typeof text === "number") return text;
+  const m = /^(\d+(?:\.\d+)?)\s*([bkmg]?)/i.exec(text.trim())!;
+  return Number(m[1]) * BYTES_PER_UNIT[m[2]!.toLowerCase()]!;
+}
+
+/**
+ * Longest time, in seconds, a compose duration may give where it reaches
+ * systemd or docker (stop_grace_period, healthcheck times): docker's int
+ * seconds and Go durations take more, and so does systemd's TimeoutStopSec=,
+ * but 68 years is past any real use and keeps the sums made from them exact.
+ */
+export const MAX_DURATION_SECONDS = 2 ** 31 - 1;
