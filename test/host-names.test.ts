@@ -154,7 +154,7 @@ describe("values on unit lines", () => {
   it("refuses a control character in a network's docker name at the network", () => {
     const errors = errorsOf('services:\n  web: {image: x}\nnetworks:\n  default: {name: "a\\u0007b"}\n');
     // At the network, for its own unit, and at the service that joins it, for its docker create.
-    expect(errors.some((e) => e.startsWith('compose.yml:4:3: error unsafe-value: network "a\u0007b": '))).toBe(true);
+    expect(errors.some((e) => e.startsWith('compose.yml:4:3: error unsafe-value: network "a\\x07b": '))).toBe(true);
     for (const e of errors) expect(e).toMatch(/^compose\.yml:\d+:\d+: error unsafe-value: .*a bell character \(U\+0007\)/);
   });
 
