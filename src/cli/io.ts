@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { LIMITS } from "../frontend/limits.js";
+import { readBounded } from "./read-input.js";
 
 /** What the CLI touches of its process, so that tests can run it in-process. */
 export interface Io {
@@ -6,7 +7,7 @@ export interface Io {
   readonly stderr: (text: string) => void;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
-  /** The whole of standard input, for a compose file given as `-`. */
+  /** The whole of standard input, for a compose file given as `-`; throws InputRefused past the input size limit. */
   readonly readStdin: () => string;
   readonly stdoutIsTTY: boolean;
   readonly stderrIsTTY: boolean;
@@ -17,7 +18,8 @@ export const processIo: Io = {
   stderr: (t) => process.stderr.write(t),
   env: process.env,
   cwd: process.cwd(),
-  readStdin: () => readFileSync(0, "utf8"),
+  // Read only up to the limit: `-f - < /dev/zero` must end.
+  readStdin: () => readBounded(0, LIMITS.inputFileBytes).toString("utf8"),
   stdoutIsTTY: process.stdout.isTTY === true,
   stderrIsTTY: process.stderr.isTTY === true,
 };

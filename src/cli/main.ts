@@ -13,7 +13,7 @@ import type { SourceFile } from "../frontend/parse-yaml.js";
 import { ansi, forcedColour, plain, wantColour } from "./ansi.js";
 import { formatPlanDiff } from "./diff.js";
 import { processIo, type Io } from "./io.js";
-import { readComposeFiles, readText } from "./read-input.js";
+import { readArgumentFile, readComposeFiles, readText } from "./read-input.js";
 import { formatReport, strictly } from "./report.js";
 import { applyOutputPlan, planOutputDir, OutputDirError, type OutputPlan } from "./write-output.js";
 
@@ -252,7 +252,8 @@ function prepare(files: readonly string[], flags: LoadFlags, io: Io): Prepared {
     return usage(io, `invalid project name "${flags.projectName}": use lowercase letters, digits, "-" and "_", starting with a letter or digit`);
   }
   for (const envFile of flags.envFile) {
-    if (readText(resolve(io.cwd, envFile)) === undefined) return usage(io, `cannot read env file ${envFile}`);
+    const read = readArgumentFile(io.cwd, envFile, "env file");
+    if (!read.ok) return usage(io, read.message);
   }
   return {
     ok: true,
@@ -358,14 +359,16 @@ function hostCompileOptions(flags: HostFlags, io: Io): { ok: true; options: Comp
   const fail = (message: string) => usage(io, message);
   let registryAuth: string | undefined;
   if (flags.registryAuth !== undefined) {
-    registryAuth = readText(resolve(io.cwd, flags.registryAuth));
-    if (registryAuth === undefined) return fail(`cannot read registry credentials ${flags.registryAuth}`);
+    const read = readArgumentFile(io.cwd, flags.registryAuth, "registry credentials");
+    if (!read.ok) return fail(read.message);
+    registryAuth = read.text;
   }
   if ((flags.bundleUrl === undefined) !== (flags.bundleSha256 === undefined)) return fail("--bundle-url and --bundle-sha256 go together");
   let cloudConfigBase: Record<string, unknown> | undefined;
   if (flags.cloudConfigBase !== undefined) {
-    const text = readText(resolve(io.cwd, flags.cloudConfigBase));
-    if (text === undefined) return fail(`cannot read ${flags.cloudConfigBase}`);
+    const read = readArgumentFile(io.cwd, flags.cloudConfigBase);
+    if (!read.ok) return fail(read.message);
+    const text = read.text;
     const doc = parseDocument(text);
     const value: unknown = doc.errors.length === 0 ? doc.toJS() : undefined;
     if (typeof value !== "object" || value === null || Array.isArray(value)) {

@@ -8,6 +8,7 @@ import { parseYamlTree, type RawMapping } from "./parse-yaml.js";
 import { rebasePaths, rebaseService } from "./rebase-paths.js";
 import { child, indexTree, isMap, rawOf, sameValue, text, treeOf, withEntry, type Tree, type TreeMap } from "./tree.js";
 import { inputPath, unexpandedHomeNote } from "./input-paths.js";
+import type { InputReader } from "./input-files.js";
 
 /** One compose file, parsed, lifted to the current format and interpolated. */
 export interface ComposeLayer {
@@ -32,6 +33,8 @@ export interface LoadScope {
 export interface LoaderHost {
   /** Reads an absolute path; undefined when it does not exist. */
   readonly readFile: (path: string) => string | undefined;
+  readonly whyUnread: InputReader["whyUnread"];
+  readonly exists: InputReader["exists"];
   readonly display: (path: string) => string;
   readonly diagnostics: DiagnosticBag;
 }
@@ -119,7 +122,7 @@ export class ComposeLoader {
       let envFiles = spec.envFiles.map((f) => inputPath(f, scope.workingDir, scope.environment));
       if (spec.envFiles.length === 0) {
         const dotEnv = posix.join(projectDir, ".env");
-        envFiles = this.host.readFile(dotEnv) !== undefined ? [dotEnv] : [];
+        envFiles = this.host.exists(dotEnv) ? [dotEnv] : [];
       }
       const fromFiles = readEnvFiles(envFiles, scope.environment, this.host, diagnostics);
       if (!fromFiles) continue;
@@ -130,7 +133,7 @@ export class ComposeLoader {
       for (const p of paths) {
         const content = this.host.readFile(p.abs);
         if (content === undefined) {
-          diagnostics.error("missing-input", `included file ${this.host.display(p.abs)} not found${unexpandedHomeNote(p.value, scope.environment)}`, p.at);
+          diagnostics.error("missing-input", `included file ${this.host.display(p.abs)} ${this.host.whyUnread(p.abs)}${unexpandedHomeNote(p.value, scope.environment)}`, p.at);
           continue;
         }
         const loaded = this.loadLayer(p.abs, content, this.host.display(p.abs), childScope);
@@ -179,7 +182,9 @@ export class ComposeLoader {
       const path = inputPath(written, posix.dirname(layer.path), environment);
       const loaded = this.extendsFile(path, environment);
       if (!loaded) {
-        diagnostics.error("missing-input", `service "${name}" extends a service in ${this.host.display(path)}, which cannot be read${unexpandedHomeNote(written, environment)}`, file.at);
+        const refused = this.host.readFile(path) === undefined && this.host.exists(path);
+        const why = refused ? this.host.whyUnread(path) : "cannot be read";
+        diagnostics.error("missing-input", `service "${name}" extends a service in ${this.host.display(path)}, which ${why}${unexpandedHomeNote(written, environment)}`, file.at);
         return own;
       }
       baseLayer = loaded;

@@ -1,6 +1,7 @@
 import { posix } from "node:path";
 import type { DiagnosticBag } from "../diagnostics.js";
 import { parseDotenv } from "./dotenv.js";
+import type { InputReader } from "./input-files.js";
 import type { Environment } from "./interpolate.js";
 
 export interface EnvironmentSources {
@@ -11,6 +12,8 @@ export interface EnvironmentSources {
   /** The project folder, where the default `.env` is looked for. */
   readonly directory: string;
   readonly readFile: (path: string) => string | undefined;
+  readonly whyUnread: InputReader["whyUnread"];
+  readonly exists: InputReader["exists"];
   /** How a path is shown in a diagnostic. */
   readonly display: (path: string) => string;
 }
@@ -27,7 +30,7 @@ export function projectEnvironment(sources: EnvironmentSources, diagnostics: Dia
   if (files === undefined) {
     const disabled = /^(1|true|yes)$/i.test(os.COMPOSE_DISABLE_ENV_FILE ?? "");
     const dotEnv = posix.join(sources.directory, ".env");
-    files = !disabled && sources.readFile(dotEnv) !== undefined ? [dotEnv] : [];
+    files = !disabled && sources.exists(dotEnv) ? [dotEnv] : [];
   }
   const fromFiles = readEnvFiles(files, os, sources, diagnostics);
   if (!fromFiles) return undefined;
@@ -40,7 +43,7 @@ export function projectEnvironment(sources: EnvironmentSources, diagnostics: Dia
 export function readEnvFiles(
   files: readonly string[],
   lookupFirst: Environment,
-  sources: Pick<EnvironmentSources, "readFile" | "display">,
+  sources: Pick<EnvironmentSources, "readFile" | "whyUnread" | "exists" | "display">,
   diagnostics: DiagnosticBag,
 ): Record<string, string> | undefined {
   const values: Record<string, string> = {};
@@ -48,7 +51,9 @@ export function readEnvFiles(
   for (const path of files) {
     const text = sources.readFile(path);
     if (text === undefined) {
-      diagnostics.error("missing-input", `env file ${sources.display(path)} not found`);
+      // No place names these files (`.env`, `--env-file`): one that is there but refused is placed at itself.
+      const at = sources.exists(path) ? { file: sources.display(path), line: 1, column: 1 } : undefined;
+      diagnostics.error("missing-input", `env file ${sources.display(path)} ${sources.whyUnread(path)}`, at);
       ok = false;
       continue;
     }

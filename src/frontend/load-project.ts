@@ -12,6 +12,7 @@ import { normalizeNetworks, normalizeVolumes } from "./normalize/resources.js";
 import { normalizeService } from "./normalize/service.js";
 import type { RawMapping, RawValue, SourceFile } from "./parse-yaml.js";
 import { flattenTree } from "./tree.js";
+import { inputReader, sizeRefusal, type InputReader } from "./input-files.js";
 import { validateAgainstSchema } from "./validate-schema.js";
 
 export interface LoadOptions {
@@ -27,7 +28,12 @@ export interface LoadOptions {
   readonly environment?: Environment;
   /** Like `--env-file`: env files to read instead of the project's `.env`, relative to `workingDirectory`. */
   readonly envFiles?: readonly string[];
-  /** Reads the files the project refers to, by absolute path; undefined when one does not exist. */
+  /**
+   * Reads the files the project refers to, by absolute path; undefined when
+   * one does not exist. It may throw (best an InputRefused, whose message
+   * says why) for one it will not read; that, and a text over the input
+   * size limit, becomes an error where the file is named.
+   */
   readonly readFile?: (path: string) => string | undefined;
   /**
    * Files in memory, by path (absolute, or relative to `workingDirectory`):
@@ -67,20 +73,17 @@ export function loadProject(input: SourceFile | readonly SourceFile[], options: 
   const baseRead = (path: string) => (inMemory.has(path) ? inMemory.get(path) : options.readFile?.(path));
   const contents = new Map<string, string>();
   for (const f of given) contents.set(posix.resolve(cwd, f.path), f.content);
-  const cache = new Map<string, string | undefined>();
-  const readFile = (path: string): string | undefined => {
-    if (contents.has(path)) return contents.get(path);
-    if (!cache.has(path)) {
-      const text = baseRead(path);
-      cache.set(path, text);
-      // Kept so that a reporter can show the line a diagnostic points at.
-      if (text !== undefined) diagnostics.addSource(display(path), text);
-    }
-    return cache.get(path);
-  };
+  // Kept so that a reporter can show the line a diagnostic points at.
+  const reader = inputReader((path) => (contents.has(path) ? contents.get(path) : baseRead(path)), (path, text) => diagnostics.addSource(display(path), text));
+  const { readFile } = reader;
   const displayNames = new Map<string, string>(given.map((f) => [posix.resolve(cwd, f.path), f.path]));
   const display = (path: string) => displayNames.get(path) ?? displayPath(path, cwd);
-  for (const f of given) diagnostics.addSource(f.path, f.content);
+  for (const f of given) {
+    const tooLarge = sizeRefusal(f.content);
+    if (tooLarge) diagnostics.error("missing-input", `${f.path} ${tooLarge}`, { file: f.path, line: 1, column: 1 });
+    else diagnostics.addSource(f.path, f.content);
+  }
+  if (diagnostics.hasErrors) return undefined;
   const processEnv = options.environment ?? {};
   const explicitDir = options.projectDirectory !== undefined ? posix.resolve(cwd, options.projectDirectory) : undefined;
   const envFiles = options.envFiles?.map((f) => posix.resolve(cwd, f));
@@ -88,13 +91,13 @@ export function loadProject(input: SourceFile | readonly SourceFile[], options: 
   // Variables first: `.env` may set COMPOSE_FILE, COMPOSE_PROFILES and COMPOSE_PROJECT_NAME.
   const firstGiven = given[0] ? posix.resolve(cwd, given[0].path) : undefined;
   let envDir = explicitDir ?? (firstGiven ? posix.dirname(firstGiven) : cwd);
-  const host = { readFile, display };
+  const host = { ...reader, display };
   let environment = projectEnvironment({ processEnvironment: processEnv, ...(envFiles ? { envFiles } : {}), directory: envDir, ...host }, diagnostics);
   if (!environment) return undefined;
 
   let files: { path: string; content: string }[] = given.map((f) => ({ path: posix.resolve(cwd, f.path), content: f.content }));
   if (files.length === 0) {
-    const found = findComposeFiles(environment, cwd, envDir, readFile, display, diagnostics);
+    const found = findComposeFiles(environment, cwd, envDir, reader, display, diagnostics);
     if (!found) return undefined;
     files = found;
     // Compose reads the `.env` next to the compose file it found as well; what is already set wins.
@@ -140,7 +143,7 @@ export function loadProject(input: SourceFile | readonly SourceFile[], options: 
   const validated = validateServices(scoped, flat.locations, diagnostics);
   if (!validated) return undefined;
   const { invalid } = validated;
-  const doc = resolveEnvFiles(validated.doc, selection.enabled, flat.locations, { projectDirectory, environment, readFile, display, diagnostics });
+  const doc = resolveEnvFiles(validated.doc, selection.enabled, flat.locations, { projectDirectory, environment, ...reader, display, diagnostics });
 
   const name = resolveProjectName(options.projectName, environment, doc, projectDirectory, flat.locations, diagnostics);
   if (!name) return undefined;
@@ -151,6 +154,7 @@ export function loadProject(input: SourceFile | readonly SourceFile[], options: 
     diagnostics,
     environment,
     readFile,
+    whyUnread: reader.whyUnread,
     display,
   };
   const top = new Node(ctx, doc, []);
@@ -193,21 +197,23 @@ function findComposeFiles(
   environment: Environment,
   cwd: string,
   startDir: string,
-  readFile: (path: string) => string | undefined,
+  reader: InputReader,
   display: (path: string) => string,
   diagnostics: DiagnosticBag,
 ): { path: string; content: string }[] | undefined {
+  const { readFile, whyUnread } = reader;
   const fromEnv = composeFilesFromEnvironment(environment, cwd);
   if (fromEnv) {
     const out: { path: string; content: string }[] = [];
     for (const path of fromEnv) {
       const content = readFile(path);
-      if (content === undefined) diagnostics.error("missing-input", `compose file ${display(path)} (from COMPOSE_FILE) not found`);
+      if (content === undefined) diagnostics.error("missing-input", `compose file ${display(path)} (from COMPOSE_FILE) ${whyUnread(path)}`);
       else out.push({ path, content });
     }
     return out.length === fromEnv.length ? out : undefined;
   }
-  const found = discoverComposeFiles(startDir, (p) => readFile(p) !== undefined);
+  // A default name that is there but cannot be read is reported, not passed over for the next name.
+  const found = discoverComposeFiles(startDir, reader.exists);
   if (!found) {
     diagnostics.error("missing-input", `no compose file in ${startDir} or any folder above it (looked for ${DEFAULT_COMPOSE_FILES.join(", ")})`);
     return undefined;
@@ -215,7 +221,13 @@ function findComposeFiles(
   for (const ignored of found.ignored) {
     diagnostics.warning("missing-input", `${display(ignored)} is ignored: ${display(found.files[0]!)} is used, as docker compose would`, { file: display(ignored), line: 1, column: 1 });
   }
-  return found.files.map((path) => ({ path, content: readFile(path)! }));
+  const out: { path: string; content: string }[] = [];
+  for (const path of found.files) {
+    const content = readFile(path);
+    if (content === undefined) diagnostics.error("missing-input", `compose file ${display(path)} ${whyUnread(path)}`, { file: display(path), line: 1, column: 1 });
+    else out.push({ path, content });
+  }
+  return out.length === found.files.length ? out : undefined;
 }
 
 /**

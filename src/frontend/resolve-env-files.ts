@@ -11,6 +11,7 @@ export interface EnvFileContext {
   /** The project's variables: what `${...}` and bare names in env files fall back to. */
   readonly environment: Environment;
   readonly readFile: (path: string) => string | undefined;
+  readonly whyUnread: (path: string) => string;
   readonly display: (path: string) => string;
   readonly diagnostics: DiagnosticBag;
 }
@@ -45,7 +46,7 @@ export function resolveEnvFiles(doc: RawMapping, services: Iterable<string>, loc
       const full = inputPath(file, ctx.projectDirectory, ctx.environment);
       const text = ctx.readFile(full);
       if (text === undefined) {
-        if (required) ctx.diagnostics.error("missing-input", `service "${name}": env_file ${ctx.display(full)} not found${unexpandedHomeNote(file, ctx.environment)}`, locations.value(pointerOf(path)));
+        if (required) ctx.diagnostics.error("missing-input", `service "${name}": env_file ${ctx.display(full)} ${ctx.whyUnread(full)}${unexpandedHomeNote(file, ctx.environment)}`, locations.value(pointerOf(path)));
         continue;
       }
       const parsed = parseDotenv(text, lookup);
