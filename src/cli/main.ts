@@ -369,10 +369,9 @@ function hostCompileOptions(flags: HostFlags, io: Io): { ok: true; options: Comp
     const read = readArgumentFile(io.cwd, flags.cloudConfigBase);
     if (!read.ok) return fail(read.message);
     const text = read.text;
-    const doc = parseDocument(text);
-    const value: unknown = doc.errors.length === 0 ? doc.toJS() : undefined;
+    const { value, problem } = plainYaml(text);
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
-      return fail(`${flags.cloudConfigBase} must be a YAML mapping of cloud-config keys${doc.errors[0] ? ` (${doc.errors[0].message.split("\n")[0]})` : ""}`);
+      return fail(`${flags.cloudConfigBase} must be a YAML mapping of cloud-config keys${problem ? ` (${problem})` : ""}`);
     }
     cloudConfigBase = value as Record<string, unknown>;
   }
@@ -391,6 +390,21 @@ function hostCompileOptions(flags: HostFlags, io: Io): { ok: true; options: Comp
       ...(flags.maxUserData !== undefined ? { maxUserData: flags.maxUserData } : {}),
     },
   };
+}
+
+/**
+ * A small YAML document as plain data, or what is wrong with it. The yaml
+ * package refuses an alias bomb by throwing, and a document nested
+ * thousands of levels deep overflows the stack: both are the file's fault.
+ */
+function plainYaml(text: string): { value: unknown; problem?: string } {
+  try {
+    const doc = parseDocument(text);
+    const error = doc.errors[0];
+    return error ? { value: undefined, problem: error.message.split("\n")[0]! } : { value: doc.toJS() };
+  } catch (e) {
+    return { value: undefined, problem: e instanceof RangeError ? "it nests too deeply" : e instanceof Error ? e.message : String(e) };
+  }
 }
 
 function wholeNumber(value: string): number {
