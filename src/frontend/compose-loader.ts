@@ -9,6 +9,7 @@ import { rebasePaths, rebaseService } from "./rebase-paths.js";
 import { child, indexTree, isMap, rawOf, sameValue, text, treeOf, withEntry, type Tree, type TreeMap } from "./tree.js";
 import { inputPath, unexpandedHomeNote } from "./input-paths.js";
 import type { InputReader } from "./input-files.js";
+import type { LoadBudget } from "./limits.js";
 
 /** One compose file, parsed, lifted to the current format and interpolated. */
 export interface ComposeLayer {
@@ -35,6 +36,8 @@ export interface LoaderHost {
   readonly readFile: (path: string) => string | undefined;
   readonly whyUnread: InputReader["whyUnread"];
   readonly exists: InputReader["exists"];
+  /** What substitution and env files may still add, over every file of the project. */
+  readonly budget: LoadBudget;
   readonly display: (path: string) => string;
   readonly diagnostics: DiagnosticBag;
 }
@@ -81,10 +84,10 @@ export class ComposeLoader {
     if (format === "v1") {
       const { value, locations, tags } = indexTree(parsed, display);
       const lifted = liftV1(value as RawMapping, locations, diagnostics);
-      const doc = interpolateValues(lifted.doc, environment, lifted.locations, diagnostics, this.warned);
+      const doc = interpolateValues(lifted.doc, environment, lifted.locations, diagnostics, this.warned, this.host.budget);
       tree = treeOf(doc, lifted.locations, new Map([...tags].map(([p, t]) => [`/services${p}`, t])));
     } else {
-      tree = mayNeedInterpolation(content) ? interpolateTree(parsed, environment, diagnostics, this.warned) : parsed;
+      tree = mayNeedInterpolation(content) ? interpolateTree(parsed, environment, diagnostics, this.warned, this.host.budget) : parsed;
     }
     if (tree.kind !== "map") return undefined;
     return { tree, format, path, display };

@@ -2,6 +2,7 @@ import { posix } from "node:path";
 import type { DiagnosticBag } from "../diagnostics.js";
 import { parseDotenv } from "./dotenv.js";
 import type { InputReader } from "./input-files.js";
+import type { LoadBudget } from "./limits.js";
 import type { Environment } from "./interpolate.js";
 
 export interface EnvironmentSources {
@@ -14,6 +15,8 @@ export interface EnvironmentSources {
   readonly readFile: (path: string) => string | undefined;
   readonly whyUnread: InputReader["whyUnread"];
   readonly exists: InputReader["exists"];
+  /** Shared by every file of the project. */
+  readonly budget?: LoadBudget;
   /** How a path is shown in a diagnostic. */
   readonly display: (path: string) => string;
 }
@@ -43,7 +46,7 @@ export function projectEnvironment(sources: EnvironmentSources, diagnostics: Dia
 export function readEnvFiles(
   files: readonly string[],
   lookupFirst: Environment,
-  sources: Pick<EnvironmentSources, "readFile" | "whyUnread" | "exists" | "display">,
+  sources: Pick<EnvironmentSources, "readFile" | "whyUnread" | "exists" | "display" | "budget">,
   diagnostics: DiagnosticBag,
 ): Record<string, string> | undefined {
   const values: Record<string, string> = {};
@@ -57,7 +60,7 @@ export function readEnvFiles(
       ok = false;
       continue;
     }
-    const parsed = parseDotenv(text, (name) => lookupFirst[name] ?? values[name]);
+    const parsed = parseDotenv(text, (name) => lookupFirst[name] ?? values[name], sources.budget);
     if (!parsed.ok) {
       diagnostics.error("invalid-value", parsed.message, { file: sources.display(path), line: parsed.line, column: 1 });
       ok = false;

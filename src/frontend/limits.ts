@@ -51,3 +51,20 @@ export function formatBytes(bytes: number): string {
   if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
   return `${bytes} bytes`;
 }
+
+/**
+ * What substitution and env files may still add to one project: every
+ * file of a load shares one, so that the limit holds over all of them.
+ */
+export class LoadBudget {
+  private left: number = LIMITS.loadedChars;
+
+  /** Spends `chars`; false once the project has gone over the limit. */
+  spend(chars: number): boolean {
+    this.left -= chars;
+    return this.left >= 0;
+  }
+}
+
+/** Why a budget ran out, worded for a diagnostic at the value or file that spent its last part. */
+export const BUDGET_SPENT = `substitution and env files produce more than ${formatBytes(LIMITS.loadedChars)} of text in this project by here`;

@@ -13,6 +13,7 @@ import { normalizeService } from "./normalize/service.js";
 import type { RawMapping, RawValue, SourceFile } from "./parse-yaml.js";
 import { flattenTree } from "./tree.js";
 import { inputReader, sizeRefusal, type InputReader } from "./input-files.js";
+import { LoadBudget } from "./limits.js";
 import { validateAgainstSchema } from "./validate-schema.js";
 
 export interface LoadOptions {
@@ -91,7 +92,8 @@ export function loadProject(input: SourceFile | readonly SourceFile[], options: 
   // Variables first: `.env` may set COMPOSE_FILE, COMPOSE_PROFILES and COMPOSE_PROJECT_NAME.
   const firstGiven = given[0] ? posix.resolve(cwd, given[0].path) : undefined;
   let envDir = explicitDir ?? (firstGiven ? posix.dirname(firstGiven) : cwd);
-  const host = { ...reader, display };
+  const budget = new LoadBudget();
+  const host = { ...reader, display, budget };
   let environment = projectEnvironment({ processEnvironment: processEnv, ...(envFiles ? { envFiles } : {}), directory: envDir, ...host }, diagnostics);
   if (!environment) return undefined;
 
@@ -143,7 +145,7 @@ export function loadProject(input: SourceFile | readonly SourceFile[], options: 
   const validated = validateServices(scoped, flat.locations, diagnostics);
   if (!validated) return undefined;
   const { invalid } = validated;
-  const doc = resolveEnvFiles(validated.doc, selection.enabled, flat.locations, { projectDirectory, environment, ...reader, display, diagnostics });
+  const doc = resolveEnvFiles(validated.doc, selection.enabled, flat.locations, { projectDirectory, environment, ...reader, display, diagnostics, budget });
 
   const name = resolveProjectName(options.projectName, environment, doc, projectDirectory, flat.locations, diagnostics);
   if (!name) return undefined;
