@@ -72,12 +72,14 @@ describe("YAML that expands without bound", () => {
     expect(errors).toEqual(["compose.yaml:13:21: error yaml-syntax: alias *d8 nests mappings and lists more than 100 levels deep"]);
   });
 
-  it("aliases a real file uses stay allowed", () => {
-    const services = Array.from({ length: 300 }, (_, i) => `  s${i}:\n    <<: *common\n    image: nginx\n`).join("");
-    const content = `x-common: &common\n  restart: always\n  environment: {A: "1", B: "2"}\n  labels: [a, b, c]\nservices:\n${services}`;
-    const result = compile({ path: "compose.yaml", content }, { projectName: "p", projectDirectory: "/p", environment: {} });
+  it("aliases a real file uses stay allowed, and are resolved in linear time", () => {
+    // Resolving each alias through the yaml package searched the whole document: 2,000 of them took 15 s.
+    const services = Array.from({ length: 2000 }, (_, i) => `  s${i}:\n    <<: *common\n    image: nginx\n    labels: [a, b]\n`).join("");
+    const content = `x-common: &common\n  restart: always\n  environment: {A: "1", B: "2"}\nservices:\n${services}`;
+    const { value: result, seconds } = timed(() => compile({ path: "compose.yaml", content }, { projectName: "p", projectDirectory: "/p", environment: {} }));
     expect(result.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
-    expect(result.project?.services).toHaveLength(300);
+    expect(result.project?.services).toHaveLength(2000);
+    expect(seconds).toBeLessThan(SECONDS);
   });
 });
 

@@ -182,7 +182,8 @@ class Converter {
       if (!target) return SCALAR_EXTENT;
       this.targets.set(node, target);
       if (this.open.has(target)) throw new AliasRefused(`alias *${node.source} is inside the value it refers to, which would then contain itself without end`, node);
-      const extent = this.extents.get(target)!;
+      // Measured already, as it comes first in the document; measured here should that ever not hold.
+      const extent = this.extents.get(target) ?? this.extent(target, level);
       this.copies += extent.values;
       if (this.copies > LIMITS.aliasCopies) throw new AliasRefused(`aliases copy more than ${LIMITS.aliasCopies} values into this file; up to here they copy ${this.copies}`, node);
       if (level + extent.depth > LIMITS.nestingDepth) throw new AliasRefused(`alias *${node.source} nests mappings and lists more than ${LIMITS.nestingDepth} levels deep`, node);
