@@ -181,6 +181,18 @@ describe("extends and include in linear time", () => {
   });
 });
 
+describe("schema errors in a large file", () => {
+  it("one malformed service among thousands, beside thousands of networks, is found in seconds", () => {
+    const n = 8000;
+    const services = Array.from({ length: n }, (_, i) => `  s${i}:\n    image: nginx\n    ports: [${i === 0 ? "{published: 80}" : '"80"'}]\n`).join("");
+    const networks = Array.from({ length: n }, (_, i) => `  n${i}:\n    driver: bridge\n`).join("");
+    const { value: r, seconds } = timed(() => load({ "compose.yaml": `services:\n${services}networks:\n${networks}` }, ["compose.yaml"], { projectName: "p" }));
+    expect(r.errors[0]).toMatch(/^compose\.yaml:4:13: error schema: services\.s0\.ports\[0\]: missing required key "target"/);
+    expect(r.project?.services).toHaveLength(n - 1);
+    expect(seconds).toBeLessThan(SECONDS);
+  });
+});
+
 describe("input files through the library", () => {
   it("a file readFile refuses is an error where it is named, with readFile's reason", () => {
     const { errors } = compileErrors(`${SERVICE}    env_file: web.env\n`, {
