@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from "node:fs";
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, statSync, type Stats } from "node:fs";
 import { resolve } from "node:path";
 import { InputRefused, refusalReason, sizeRefusal, tooLargeReason } from "../frontend/input-files.js";
 import { LIMITS } from "../frontend/limits.js";
@@ -66,19 +66,26 @@ export function readText(path: string): string | undefined {
   return readRegularFile(path);
 }
 
+export interface ReadOptions {
+  /** Bytes the file may have; default: the input file limit. */
+  readonly limit?: number;
+  /** Refuse a symbolic link instead of reading what it points to (a file inside the output folder). */
+  readonly noFollow?: boolean;
+}
+
 /**
  * Reads a regular file of at most `limit` bytes as UTF-8; undefined when it
  * does not exist. Anything else throws InputRefused: the file is checked
  * before it is opened (opening a FIFO waits for a writer; opening a device
  * can have effects), opened without waiting, checked again on the open file
  * (it may have been replaced in between), and read only up to the limit
- * (it may grow while being read). The output folder's manifest is read
- * through this too.
+ * (it may grow while being read).
  */
-export function readRegularFile(path: string, limit: number = LIMITS.inputFileBytes): string | undefined {
+export function readRegularFile(path: string, options: ReadOptions = {}): string | undefined {
+  const limit = options.limit ?? LIMITS.inputFileBytes;
   let before: Stats;
   try {
-    before = statSync(path);
+    before = options.noFollow ? lstatSync(path) : statSync(path);
   } catch (e) {
     if (isMissing(e)) return undefined;
     throw new InputRefused(`cannot be read (${errorText(e)})`);
@@ -86,9 +93,11 @@ export function readRegularFile(path: string, limit: number = LIMITS.inputFileBy
   checkRegular(before, limit);
   let fd: number;
   try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY | (options.noFollow ? constants.O_NOFOLLOW : 0));
   } catch (e) {
     if (isMissing(e)) return undefined;
+    // O_NOFOLLOW fails with ELOOP on a link put in place after the check.
+    if (options.noFollow && (e as NodeJS.ErrnoException).code === "ELOOP") throw new InputRefused("is a symbolic link, not a regular file");
     throw new InputRefused(`cannot be read (${errorText(e)})`);
   }
   try {
@@ -130,6 +139,7 @@ function checkRegular(stats: Stats, limit: number): void {
 }
 
 function kindOf(stats: Stats): string {
+  if (stats.isSymbolicLink()) return "a symbolic link";
   if (stats.isDirectory()) return "a folder";
   if (stats.isFIFO()) return "a FIFO";
   if (stats.isCharacterDevice()) return "a character device";

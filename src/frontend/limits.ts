@@ -41,7 +41,10 @@ export const LIMITS = {
    * file can name a large variable thousands of times.
    */
   loadedChars: 256 * 1024 * 1024,
-  /** Compose files one project may read through `include`, counting a file included twice twice. */
+  /**
+   * Compose files one project may load through `include`. A file included
+   * from several places with the same variables is loaded, and counted, once.
+   */
   includedFiles: 1000,
 } as const;
 
