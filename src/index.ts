@@ -13,6 +13,8 @@ export { emitProject, type EmitOptions } from "./emit/emit-project.js";
 export { projectToYaml } from "./config-yaml.js";
 
 export type { SourceFile } from "./frontend/parse-yaml.js";
+/** What a `readFile` function throws for a file that is there but must not be read; its message says why. */
+export { InputRefused } from "./frontend/input-files.js";
 export type { OutputFile } from "./emit/output-file.js";
 export type * from "./model/project.js";
 

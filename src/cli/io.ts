@@ -1,5 +1,6 @@
-import { readFileSync } from "node:fs";
+import { LIMITS } from "../frontend/limits.js";
 import { decodeUtf8 } from "../text-encoding.js";
+import { readBounded } from "./read-input.js";
 
 /** What the CLI touches of its process, so that tests can run it in-process. */
 export interface Io {
@@ -7,7 +8,7 @@ export interface Io {
   readonly stderr: (text: string) => void;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
-  /** The whole of standard input, for a compose file given as `-`. */
+  /** The whole of standard input, for a compose file given as `-`; throws InputRefused past the input size limit. */
   readonly readStdin: () => string;
   readonly stdoutIsTTY: boolean;
   readonly stderrIsTTY: boolean;
@@ -18,7 +19,8 @@ export const processIo: Io = {
   stderr: (t) => process.stderr.write(t),
   env: process.env,
   cwd: process.cwd(),
-  readStdin: () => decodeUtf8(readFileSync(0)),
+  // Read only up to the limit: `-f - < /dev/zero` must end. Bytes that are not UTF-8 are kept for the loader to report.
+  readStdin: () => decodeUtf8(readBounded(0, LIMITS.inputFileBytes)),
   stdoutIsTTY: process.stdout.isTTY === true,
   stderrIsTTY: process.stderr.isTTY === true,
 };

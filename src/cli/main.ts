@@ -13,7 +13,7 @@ import type { SourceFile } from "../frontend/parse-yaml.js";
 import { ansi, forcedColour, plain, wantColour } from "./ansi.js";
 import { formatPlanDiff } from "./diff.js";
 import { processIo, type Io } from "./io.js";
-import { readComposeFiles, readText } from "./read-input.js";
+import { readArgumentFile, readComposeFiles, readText } from "./read-input.js";
 import { findIllFormed } from "../text-encoding.js";
 import { formatReport, strictly } from "./report.js";
 import { lockOutputFolder, lockPathFor, type FolderLock } from "./output-lock.js";
@@ -254,7 +254,8 @@ function prepare(files: readonly string[], flags: LoadFlags, io: Io): Prepared {
     return usage(io, `invalid project name "${flags.projectName}": use lowercase letters, digits, "-" and "_", starting with a letter or digit`);
   }
   for (const envFile of flags.envFile) {
-    if (readText(resolve(io.cwd, envFile)) === undefined) return usage(io, `cannot read env file ${envFile}`);
+    const read = readArgumentFile(io.cwd, envFile, "env file");
+    if (!read.ok) return usage(io, read.message);
   }
   return {
     ok: true,
@@ -385,22 +386,23 @@ function hostCompileOptions(flags: HostFlags, io: Io): { ok: true; options: Comp
   const fail = (message: string) => usage(io, message);
   let registryAuth: string | undefined;
   if (flags.registryAuth !== undefined) {
-    registryAuth = readText(resolve(io.cwd, flags.registryAuth));
-    if (registryAuth === undefined) return fail(`cannot read registry credentials ${flags.registryAuth}`);
+    const read = readArgumentFile(io.cwd, flags.registryAuth, "registry credentials");
+    if (!read.ok) return fail(read.message);
+    registryAuth = read.text;
     const bad = findIllFormed(registryAuth);
     if (bad) return fail(`${flags.registryAuth}:${bad.line}:${bad.column}: ${bad.message}`);
   }
   if ((flags.bundleUrl === undefined) !== (flags.bundleSha256 === undefined)) return fail("--bundle-url and --bundle-sha256 go together");
   let cloudConfigBase: Record<string, unknown> | undefined;
   if (flags.cloudConfigBase !== undefined) {
-    const text = readText(resolve(io.cwd, flags.cloudConfigBase));
-    if (text === undefined) return fail(`cannot read ${flags.cloudConfigBase}`);
+    const read = readArgumentFile(io.cwd, flags.cloudConfigBase);
+    if (!read.ok) return fail(read.message);
+    const text = read.text;
     const bad = findIllFormed(text);
     if (bad) return fail(`${flags.cloudConfigBase}:${bad.line}:${bad.column}: ${bad.message}`);
-    const doc = parseDocument(text);
-    const value: unknown = doc.errors.length === 0 ? doc.toJS() : undefined;
+    const { value, problem } = plainYaml(text);
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
-      return fail(`${flags.cloudConfigBase} must be a YAML mapping of cloud-config keys${doc.errors[0] ? ` (${doc.errors[0].message.split("\n")[0]})` : ""}`);
+      return fail(`${flags.cloudConfigBase} must be a YAML mapping of cloud-config keys${problem ? ` (${problem})` : ""}`);
     }
     cloudConfigBase = value as Record<string, unknown>;
   }
@@ -419,6 +421,21 @@ function hostCompileOptions(flags: HostFlags, io: Io): { ok: true; options: Comp
       ...(flags.maxUserData !== undefined ? { maxUserData: flags.maxUserData } : {}),
     },
   };
+}
+
+/**
+ * A small YAML document as plain data, or what is wrong with it. The yaml
+ * package refuses an alias bomb by throwing, and a document nested
+ * thousands of levels deep overflows the stack: both are the file's fault.
+ */
+function plainYaml(text: string): { value: unknown; problem?: string } {
+  try {
+    const doc = parseDocument(text);
+    const error = doc.errors[0];
+    return error ? { value: undefined, problem: error.message.split("\n")[0]! } : { value: doc.toJS() };
+  } catch (e) {
+    return { value: undefined, problem: e instanceof RangeError ? "it nests too deeply" : e instanceof Error ? e.message : String(e) };
+  }
 }
 
 function wholeNumber(value: string): number {

@@ -8,6 +8,8 @@ import { parseYamlTree, type RawMapping } from "./parse-yaml.js";
 import { rebasePaths, rebaseService } from "./rebase-paths.js";
 import { child, indexTree, isMap, rawOf, sameValue, text, treeOf, withEntry, type Tree, type TreeMap } from "./tree.js";
 import { inputPath, unexpandedHomeNote } from "./input-paths.js";
+import type { InputReader } from "./input-files.js";
+import { LIMITS, type LoadBudget } from "./limits.js";
 
 /** One compose file, parsed, lifted to the current format and interpolated. */
 export interface ComposeLayer {
@@ -32,6 +34,10 @@ export interface LoadScope {
 export interface LoaderHost {
   /** Reads an absolute path; undefined when it does not exist. */
   readonly readFile: (path: string) => string | undefined;
+  readonly whyUnread: InputReader["whyUnread"];
+  readonly exists: InputReader["exists"];
+  /** What substitution and env files may still add, over every file of the project. */
+  readonly budget: LoadBudget;
   readonly display: (path: string) => string;
   readonly diagnostics: DiagnosticBag;
 }
@@ -46,7 +52,14 @@ export interface LoaderHost {
 export class ComposeLoader {
   /** Variables reported as unset, so each is reported once per project. */
   private readonly warned = new Set<string>();
-  private readonly extendsFiles = new Map<string, ComposeLayer | null>();
+  /** Files named by `extends.file`, by the variables they were read with and path; null while loading or when unreadable. */
+  private readonly extendsFiles = new Map<Environment, Map<string, ComposeLayer | null>>();
+  /** What each `include` entry brought in, by its files, project folder and variables; null while loading or after an error. */
+  private readonly included = new Map<string, TreeMap | null>();
+  /** Compose files loaded through `include` so far. */
+  private includedFiles = 0;
+  /** Services with their extends resolved, by the tree of the file they are in. */
+  private readonly resolved = new WeakMap<TreeMap, Map<string, TreeMap>>();
 
   constructor(private readonly host: LoaderHost) {}
 
@@ -80,10 +93,10 @@ export class ComposeLoader {
     if (format === "v1") {
       const { value, locations, tags } = indexTree(parsed, display);
       const lifted = liftV1(value as RawMapping, locations, diagnostics);
-      const doc = interpolateValues(lifted.doc, environment, lifted.locations, diagnostics, this.warned);
+      const doc = interpolateValues(lifted.doc, environment, lifted.locations, diagnostics, this.warned, this.host.budget);
       tree = treeOf(doc, lifted.locations, new Map([...tags].map(([p, t]) => [`/services${p}`, t])));
     } else {
-      tree = mayNeedInterpolation(content) ? interpolateTree(parsed, environment, diagnostics, this.warned) : parsed;
+      tree = mayNeedInterpolation(content) ? interpolateTree(parsed, environment, diagnostics, this.warned, this.host.budget) : parsed;
     }
     if (tree.kind !== "map") return undefined;
     return { tree, format, path, display };
@@ -121,28 +134,46 @@ export class ComposeLoader {
       let envFiles = spec.envFiles.map((f) => inputPath(f, scope.workingDir, scope.environment));
       if (spec.envFiles.length === 0) {
         const dotEnv = posix.join(projectDir, ".env");
-        envFiles = this.host.readFile(dotEnv) !== undefined ? [dotEnv] : [];
+        envFiles = this.host.exists(dotEnv) ? [dotEnv] : [];
       }
       const fromFiles = readEnvFiles(envFiles, scope.environment, this.host, diagnostics);
       if (!fromFiles) continue;
       // The including project's variables win over the included project's env files.
       const environment: Environment = { ...fromFiles, ...definedOnly(scope.environment) };
-      const childScope: LoadScope = { environment, workingDir: projectDir, includedBy: chain };
-      const layers: ComposeLayer[] = [];
-      for (const p of paths) {
-        const content = this.host.readFile(p.abs);
-        if (content === undefined) {
-          diagnostics.error("missing-input", `included file ${this.host.display(p.abs)} not found${unexpandedHomeNote(p.value, scope.environment)}`, p.at);
-          continue;
-        }
-        const loaded = this.loadLayer(p.abs, content, this.host.display(p.abs), childScope);
-        if (loaded) layers.push(loaded);
+      // A file included by many files, each included by many, is loaded once per set of variables, not once per path to it.
+      const key = JSON.stringify([paths.map((p) => p.abs), projectDir, Object.entries(environment).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]);
+      let imported = this.included.get(key);
+      if (imported === undefined) {
+        this.included.set(key, null);
+        imported = this.loadIncluded(paths, projectDir, { environment, workingDir: projectDir, includedBy: chain }, scope.environment) ?? null;
+        this.included.set(key, imported);
       }
-      if (layers.length !== paths.length) continue;
-      const imported = rebasePaths(this.mergeLayers(layers), projectDir);
+      if (imported === null) continue;
       out = importResources(imported, out, this.host.display(main.abs), diagnostics);
     }
     return out;
+  }
+
+  /** The files of one `include` entry, loaded as a project of their own and merged; undefined after an error. */
+  private loadIncluded(paths: readonly IncludePath[], projectDir: string, childScope: LoadScope, including: Environment): TreeMap | undefined {
+    const { diagnostics } = this.host;
+    const layers: ComposeLayer[] = [];
+    for (const p of paths) {
+      this.includedFiles++;
+      if (this.includedFiles > LIMITS.includedFiles) {
+        diagnostics.error("invalid-value", `this project includes more than ${LIMITS.includedFiles} compose files`, p.at);
+        return undefined;
+      }
+      const content = this.host.readFile(p.abs);
+      if (content === undefined) {
+        diagnostics.error("missing-input", `included file ${this.host.display(p.abs)} ${this.host.whyUnread(p.abs)}${unexpandedHomeNote(p.value, including)}`, p.at);
+        continue;
+      }
+      const loaded = this.loadLayer(p.abs, content, this.host.display(p.abs), childScope);
+      if (loaded) layers.push(loaded);
+    }
+    if (layers.length !== paths.length) return undefined;
+    return rebasePaths(this.mergeLayers(layers), projectDir);
   }
 
   /** Resolves `extends` for every service of a file, within it and from other files. */
@@ -151,28 +182,74 @@ export class ComposeLoader {
     if (!isMap(services)) return layer.tree;
     const entries = new Map<string, Tree>();
     for (const [name, service] of services.entries) {
-      entries.set(name, isMap(service) && !name.startsWith("x-") ? this.resolveService(layer, name, environment, []) : service);
+      entries.set(name, isMap(service) && !name.startsWith("x-") ? this.resolveService(layer, name, environment) : service);
     }
     return withEntry(layer.tree, "services", { ...services, entries });
   }
 
-  private resolveService(layer: ComposeLayer, name: string, environment: Environment, chain: readonly string[]): TreeMap {
+  /**
+   * A service with its `extends` chain merged in, base first. The chain is
+   * followed down without recursion to a service that extends nothing, or
+   * to one already resolved, and merged on the way back up; every service
+   * on it is remembered, so that a chain of thousands of services, each
+   * extending the one before, is walked once and not once per service.
+   */
+  private resolveService(layer: ComposeLayer, name: string, environment: Environment): TreeMap {
+    const links: ExtendsLink[] = [];
+    const onChain = new Set<string>();
+    let current = { layer, name };
+    let result: TreeMap;
+    for (;;) {
+      const known = this.resolvedIn(current.layer).get(current.name);
+      if (known) {
+        result = known;
+        break;
+      }
+      const here = `${current.layer.path}#${current.name}`;
+      const step = this.extendsStep(current.layer, current.name, environment, links, onChain.has(here));
+      onChain.add(here);
+      if (step.kind === "done") {
+        result = step.service;
+        // A service reached again around a cycle is not resolved by what it became there.
+        if (!step.cycle) this.resolvedIn(current.layer).set(current.name, result);
+        break;
+      }
+      links.push(step.link);
+      current = step.base;
+    }
+    for (let i = links.length - 1; i >= 0; i--) {
+      const link = links[i]!;
+      const base = link.baseLayer !== link.layer ? rebaseService(result, posix.dirname(link.baseLayer.path)) : result;
+      result = mergeService(base, link.own, link.name, this.host.diagnostics);
+      this.resolvedIn(link.layer).set(link.name, result);
+    }
+    return result;
+  }
+
+  /** The services of a layer already resolved, by name: a file loaded twice (another environment) is another layer. */
+  private resolvedIn(layer: ComposeLayer): Map<string, TreeMap> {
+    let known = this.resolved.get(layer.tree);
+    if (!known) this.resolved.set(layer.tree, (known = new Map()));
+    return known;
+  }
+
+  /** One service of a chain: what it extends, or the service itself when it extends nothing (or cannot). */
+  private extendsStep(layer: ComposeLayer, name: string, environment: Environment, links: readonly ExtendsLink[], again: boolean): ExtendsStep {
     const { diagnostics } = this.host;
     const service = child(child(layer.tree, "services"), name) as TreeMap;
     const ext = child(service, "extends");
-    if (!ext) return service;
+    if (!ext) return { kind: "done", service, cycle: false };
     const own = withEntry(service, "extends", undefined);
     const ref = ext.kind === "scalar" ? text(ext) : text(child(ext, "service"));
     const refAt = ext.kind === "map" ? (child(ext, "service")?.at ?? ext.at) : ext.at;
     if (!ref) {
       diagnostics.error("schema", `service "${name}": extends needs the name of a service`, ext.at);
-      return own;
+      return { kind: "done", service: own, cycle: false };
     }
-    const here = `${layer.path}#${name}`;
-    if (chain.includes(here)) {
-      const cycle = [...chain, here].map((k) => k.slice(k.lastIndexOf("#") + 1));
+    if (again) {
+      const cycle = [...links.map((l) => l.name), name];
       diagnostics.error("invalid-value", `extends cycle: ${cycle.join(" extends ")}`, refAt);
-      return own;
+      return { kind: "done", service: own, cycle: true };
     }
     let baseLayer = layer;
     const file = ext.kind === "map" ? child(ext, "file") : undefined;
@@ -181,8 +258,10 @@ export class ComposeLoader {
       const path = inputPath(written, posix.dirname(layer.path), environment);
       const loaded = this.extendsFile(path, environment);
       if (!loaded) {
-        diagnostics.error("missing-input", `service "${name}" extends a service in ${this.host.display(path)}, which cannot be read${unexpandedHomeNote(written, environment)}`, file.at);
-        return own;
+        const refused = this.host.readFile(path) === undefined && this.host.exists(path);
+        const why = refused ? this.host.whyUnread(path) : "cannot be read";
+        diagnostics.error("missing-input", `service "${name}" extends a service in ${this.host.display(path)}, which ${why}${unexpandedHomeNote(written, environment)}`, file.at);
+        return { kind: "done", service: own, cycle: false };
       }
       baseLayer = loaded;
     }
@@ -190,23 +269,42 @@ export class ComposeLoader {
     if (!isMap(base)) {
       const where = baseLayer === layer ? "" : ` in ${baseLayer.display}`;
       diagnostics.error("undefined-reference", `service "${name}" extends undefined service "${ref}"${where}`, refAt);
-      return own;
+      return { kind: "done", service: own, cycle: false };
     }
-    let resolved = this.resolveService(baseLayer, ref, environment, [...chain, here]);
-    if (baseLayer !== layer) resolved = rebaseService(resolved, posix.dirname(baseLayer.path));
-    return mergeService(resolved, own, name, diagnostics);
+    return { kind: "next", link: { layer, name, own, baseLayer }, base: { layer: baseLayer, name: ref } };
   }
 
-  /** A file named by `extends.file`: parsed and interpolated, without includes, loaded once. */
+  /** A file named by `extends.file`: parsed and interpolated with the variables of the project naming it, without includes, loaded once. */
   private extendsFile(path: string, environment: Environment): ComposeLayer | undefined {
-    const cached = this.extendsFiles.get(path);
+    let files = this.extendsFiles.get(environment);
+    if (!files) this.extendsFiles.set(environment, (files = new Map()));
+    const cached = files.get(path);
     if (cached !== undefined) return cached ?? undefined;
-    this.extendsFiles.set(path, null);
+    files.set(path, null);
     const content = this.host.readFile(path);
     const layer = content === undefined ? undefined : this.parse(path, content, this.host.display(path), environment);
-    this.extendsFiles.set(path, layer ?? null);
+    files.set(path, layer ?? null);
     return layer;
   }
+}
+
+/** A service that extends another: itself without `extends`, and the layer its base is in. */
+interface ExtendsLink {
+  readonly layer: ComposeLayer;
+  readonly name: string;
+  readonly own: TreeMap;
+  readonly baseLayer: ComposeLayer;
+}
+
+type ExtendsStep =
+  | { readonly kind: "done"; readonly service: TreeMap; readonly cycle: boolean }
+  | { readonly kind: "next"; readonly link: ExtendsLink; readonly base: { layer: ComposeLayer; name: string } };
+
+interface IncludePath {
+  /** As written. */
+  readonly value: string;
+  readonly at: SourceLocation;
+  readonly abs: string;
 }
 
 interface IncludeSpec {

@@ -1,4 +1,5 @@
 import { substitute } from "./interpolate.js";
+import { BUDGET_SPENT, type LoadBudget } from "./limits.js";
 
 /** One `NAME=value` line of an env file, with the line it was on. */
 export interface DotenvEntry {
@@ -28,7 +29,9 @@ const SPACE = /[ \t\v\f\r\u0085\u00a0]/;
  * values are substituted as docker compose does, from the file's earlier
  * entries first and then from `lookup`; without it, values stay as written.
  */
-export function parseDotenv(text: string, lookup?: DotenvLookup): DotenvResult {
+export function parseDotenv(text: string, lookup?: DotenvLookup, budget?: LoadBudget): DotenvResult {
+  // Each reading counts: a thousand services can name one large env file.
+  if (budget && !budget.spend(text.length)) return { ok: false, line: 1, message: BUDGET_SPENT };
   const src = text.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n");
   const entries: DotenvEntry[] = [];
   const defined = new Map<string, string>();
@@ -81,7 +84,7 @@ export function parseDotenv(text: string, lookup?: DotenvLookup): DotenvResult {
       advance(close + 1);
       if (quote === "'") value = raw;
       else {
-        const expanded = expand(unescapeDouble(raw, lookup !== undefined), defined, lookup);
+        const expanded = expand(unescapeDouble(raw, lookup !== undefined), defined, lookup, budget);
         if (!expanded.ok) return { ok: false, line: start, message: `variable ${name}: ${expanded.message}` };
         value = expanded.text;
       }
@@ -92,7 +95,7 @@ export function parseDotenv(text: string, lookup?: DotenvLookup): DotenvResult {
       const comment = raw.indexOf(" #");
       if (comment >= 0) raw = raw.slice(0, comment);
       raw = raw.replace(/\s+$/, "");
-      const expanded = expand(raw, defined, lookup);
+      const expanded = expand(raw, defined, lookup, budget);
       if (!expanded.ok) return { ok: false, line: start, message: `variable ${name}: ${expanded.message}` };
       value = expanded.text;
     }
@@ -112,12 +115,12 @@ function invalidName(name: string, beforeValue: boolean): string {
   return name.includes(" ") || name.includes("\t") ? `invalid variable name "${name}" (a name cannot contain spaces)` : `invalid variable name "${name}"`;
 }
 
-function expand(raw: string, defined: ReadonlyMap<string, string>, lookup: DotenvLookup | undefined): { ok: true; text: string } | { ok: false; message: string } {
+function expand(raw: string, defined: ReadonlyMap<string, string>, lookup: DotenvLookup | undefined, budget: LoadBudget | undefined): { ok: true; text: string } | { ok: false; message: string } {
   if (!lookup || !raw.includes("$")) return { ok: true, text: raw };
   const env = new Proxy({} as Record<string, string | undefined>, {
     get: (_t, name) => (typeof name === "string" ? (defined.get(name) ?? lookup(name)) : undefined),
   });
-  const result = substitute(raw, env);
+  const result = substitute(raw, env, budget);
   return result.ok ? { ok: true, text: result.text } : { ok: false, message: result.message };
 }
 

@@ -1,6 +1,8 @@
 import { posix } from "node:path";
 import type { DiagnosticBag } from "../diagnostics.js";
 import { parseDotenv } from "./dotenv.js";
+import type { InputReader } from "./input-files.js";
+import type { LoadBudget } from "./limits.js";
 import type { Environment } from "./interpolate.js";
 
 export interface EnvironmentSources {
@@ -11,6 +13,10 @@ export interface EnvironmentSources {
   /** The project folder, where the default `.env` is looked for. */
   readonly directory: string;
   readonly readFile: (path: string) => string | undefined;
+  readonly whyUnread: InputReader["whyUnread"];
+  readonly exists: InputReader["exists"];
+  /** Shared by every file of the project. */
+  readonly budget?: LoadBudget;
   /** How a path is shown in a diagnostic. */
   readonly display: (path: string) => string;
 }
@@ -27,7 +33,7 @@ export function projectEnvironment(sources: EnvironmentSources, diagnostics: Dia
   if (files === undefined) {
     const disabled = /^(1|true|yes)$/i.test(os.COMPOSE_DISABLE_ENV_FILE ?? "");
     const dotEnv = posix.join(sources.directory, ".env");
-    files = !disabled && sources.readFile(dotEnv) !== undefined ? [dotEnv] : [];
+    files = !disabled && sources.exists(dotEnv) ? [dotEnv] : [];
   }
   const fromFiles = readEnvFiles(files, os, sources, diagnostics);
   if (!fromFiles) return undefined;
@@ -40,7 +46,7 @@ export function projectEnvironment(sources: EnvironmentSources, diagnostics: Dia
 export function readEnvFiles(
   files: readonly string[],
   lookupFirst: Environment,
-  sources: Pick<EnvironmentSources, "readFile" | "display">,
+  sources: Pick<EnvironmentSources, "readFile" | "whyUnread" | "exists" | "display" | "budget">,
   diagnostics: DiagnosticBag,
 ): Record<string, string> | undefined {
   const values: Record<string, string> = {};
@@ -48,11 +54,13 @@ export function readEnvFiles(
   for (const path of files) {
     const text = sources.readFile(path);
     if (text === undefined) {
-      diagnostics.error("missing-input", `env file ${sources.display(path)} not found`);
+      // No place names these files (`.env`, `--env-file`): one that is there but refused is placed at itself.
+      const at = sources.exists(path) ? { file: sources.display(path), line: 1, column: 1 } : undefined;
+      diagnostics.error("missing-input", `env file ${sources.display(path)} ${sources.whyUnread(path)}`, at);
       ok = false;
       continue;
     }
-    const parsed = parseDotenv(text, (name) => lookupFirst[name] ?? values[name]);
+    const parsed = parseDotenv(text, (name) => lookupFirst[name] ?? values[name], sources.budget);
     if (!parsed.ok) {
       diagnostics.error("invalid-value", parsed.message, { file: sources.display(path), line: parsed.line, column: 1 });
       ok = false;

@@ -3,6 +3,7 @@ import type { LocationIndex, PathSegment } from "./location-index.js";
 import { pointerOf } from "./location-index.js";
 import type { RawValue } from "./parse-yaml.js";
 import type { Tree } from "./tree.js";
+import { BUDGET_SPENT, formatBytes, LIMITS, type LoadBudget } from "./limits.js";
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -18,10 +19,11 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
  * `${VAR:-default}`, `${VAR-default}`, `${VAR:?message}`, `${VAR?message}`,
  * `${VAR:+alt}`, `${VAR+alt}`, defaults that nest, and `$$` for a literal `$`.
  */
-export function substitute(template: string, env: Environment): Substitution {
+export function substitute(template: string, env: Environment, budget?: LoadBudget): Substitution {
   const unset: string[] = [];
   try {
     const text = new Substituter(template, env, unset).run();
+    if (budget && !budget.spend(text.length)) return { ok: false, message: BUDGET_SPENT };
     return { ok: true, text, unset };
   } catch (e) {
     if (e instanceof SubstitutionError) return { ok: false, message: e.message };
@@ -33,12 +35,18 @@ class SubstitutionError extends Error {}
 
 class Substituter {
   private pos = 0;
+  /** `${...}` open around the current position: each level is a level of recursion. */
+  private depth = 0;
+  /** Substitution may make a value this long, or leave it as long as it was written. */
+  private readonly maxLength: number;
 
   constructor(
     private readonly src: string,
     private readonly env: Environment,
     private readonly unset: string[],
-  ) {}
+  ) {
+    this.maxLength = Math.max(LIMITS.substitutedValueChars, src.length);
+  }
 
   run(): string {
     const out = this.text(false);
@@ -58,6 +66,8 @@ class Substituter {
         continue;
       }
       out += this.dollar();
+      // Checked as it grows: values that double at each step reach gigabytes in a few dozen lines.
+      if (out.length > this.maxLength) throw new SubstitutionError(`substituting variables makes this value longer than ${formatBytes(LIMITS.substitutedValueChars)}`);
     }
     if (nested) throw new SubstitutionError(`missing "}" at the end of the value`);
     return out;
@@ -82,6 +92,7 @@ class Substituter {
   }
 
   private braced(): string {
+    if (++this.depth > LIMITS.substitutionDepth) throw new SubstitutionError(`\${...} nests more than ${LIMITS.substitutionDepth} levels deep`);
     const name = NAME.exec(this.src.slice(this.pos))?.[0];
     if (!name) throw new SubstitutionError(`invalid variable name after "\${" at ${this.where()}`);
     this.pos += name.length;
@@ -95,6 +106,7 @@ class Substituter {
     this.pos += operator.length;
     const word = this.text(true);
     this.pos++; // the closing brace
+    this.depth--;
     const value = this.lookup(name);
     const emptyCounts = operator.startsWith(":");
     const isSet = value !== undefined && !(emptyCounts && value === "");
@@ -142,13 +154,14 @@ export function interpolateValues(
   locations: LocationIndex,
   diagnostics: DiagnosticBag,
   warned: Set<string> = new Set(),
+  budget?: LoadBudget,
 ): RawValue {
   // One path, extended and shortened in place: its pointer is only built for a value that has a `$`.
   const path: PathSegment[] = [];
   const walk = (v: RawValue): RawValue => {
     if (typeof v === "string") {
       if (!v.includes("$")) return v;
-      const result = substitute(v, env);
+      const result = substitute(v, env, budget);
       const at = locations.value(pointerOf(path));
       if (!result.ok) {
         diagnostics.error("interpolation", result.message, at);
@@ -188,12 +201,12 @@ export function interpolateValues(
  * interpolateValues for a parsed tree: every string value, never a key, each
  * error placed at its own value. Unchanged parts of the tree are shared.
  */
-export function interpolateTree(tree: Tree, env: Environment, diagnostics: DiagnosticBag, warned: Set<string> = new Set()): Tree {
+export function interpolateTree(tree: Tree, env: Environment, diagnostics: DiagnosticBag, warned: Set<string> = new Set(), budget?: LoadBudget): Tree {
   switch (tree.kind) {
     case "scalar": {
       const v = tree.value;
       if (typeof v !== "string" || !v.includes("$")) return tree;
-      const result = substitute(v, env);
+      const result = substitute(v, env, budget);
       if (!result.ok) {
         diagnostics.error("interpolation", result.message, tree.at);
         return tree;
@@ -210,7 +223,7 @@ export function interpolateTree(tree: Tree, env: Environment, diagnostics: Diagn
       let items: Tree[] | undefined;
       for (let i = 0; i < tree.items.length; i++) {
         const item = tree.items[i]!;
-        const out = interpolateTree(item, env, diagnostics, warned);
+        const out = interpolateTree(item, env, diagnostics, warned, budget);
         if (out !== item) (items ??= tree.items.slice())[i] = out;
       }
       return items ? { ...tree, items } : tree;
@@ -218,7 +231,7 @@ export function interpolateTree(tree: Tree, env: Environment, diagnostics: Diagn
     case "map": {
       let entries: Map<string, Tree> | undefined;
       for (const [k, v] of tree.entries) {
-        const out = interpolateTree(v, env, diagnostics, warned);
+        const out = interpolateTree(v, env, diagnostics, warned, budget);
         if (out !== v) (entries ??= new Map(tree.entries)).set(k, out);
       }
       return entries ? { ...tree, entries } : tree;

@@ -13,6 +13,8 @@ import { normalizeNetworks, normalizeVolumes } from "./normalize/resources.js";
 import { normalizeService } from "./normalize/service.js";
 import type { RawMapping, RawValue, SourceFile } from "./parse-yaml.js";
 import { flattenTree } from "./tree.js";
+import { inputReader, sizeRefusal, type InputReader } from "./input-files.js";
+import { LoadBudget } from "./limits.js";
 import { validateAgainstSchema } from "./validate-schema.js";
 import { findIllFormed } from "../text-encoding.js";
 
@@ -29,7 +31,12 @@ export interface LoadOptions {
   readonly environment?: Environment;
   /** Like `--env-file`: env files to read instead of the project's `.env`, relative to `workingDirectory`. */
   readonly envFiles?: readonly string[];
-  /** Reads the files the project refers to, by absolute path; undefined when one does not exist. */
+  /**
+   * Reads the files the project refers to, by absolute path; undefined when
+   * one does not exist. It may throw (best an InputRefused, whose message
+   * says why) for one it will not read; that, and a text over the input
+   * size limit, becomes an error where the file is named.
+   */
   readonly readFile?: (path: string) => string | undefined;
   /**
    * Files in memory, by path (absolute, or relative to `workingDirectory`):
@@ -69,23 +76,26 @@ export function loadProject(input: SourceFile | readonly SourceFile[], options: 
   const baseRead = (path: string) => (inMemory.has(path) ? inMemory.get(path) : options.readFile?.(path));
   const contents = new Map<string, string>();
   for (const f of given) contents.set(posix.resolve(cwd, f.path), f.content);
-  const cache = new Map<string, string | undefined>();
-  const readFile = (path: string): string | undefined => {
-    if (contents.has(path)) return contents.get(path);
-    if (!cache.has(path)) {
-      const text = baseRead(path);
-      cache.set(path, text);
-      // Reported once, where the file is read; the text goes on, so one bad byte costs one error.
-      if (text !== undefined) reportIllFormed(display(path), text, diagnostics);
-    }
-    return cache.get(path);
-  };
+  // Reported once, where the file is read; the text goes on, so one bad byte costs one error. Only compose
+  // files are kept for code frames (the loader adds those it reads): a frame of an env file or a secret
+  // would print the very value a message takes care not to quote.
+  const reader = inputReader((path) => (contents.has(path) ? contents.get(path) : baseRead(path)), (path, text) => {
+    if (!contents.has(path)) reportIllFormed(display(path), text, diagnostics);
+  });
+  const { readFile } = reader;
   const displayNames = new Map<string, string>(given.map((f) => [posix.resolve(cwd, f.path), f.path]));
   const display = (path: string) => displayNames.get(path) ?? displayPath(path, cwd);
-  // Only compose files are kept for code frames (the loader adds those it reads): a frame of an env
-  // file or a secret would print the very value a message takes care not to quote.
-  for (const f of given) diagnostics.addSource(f.path, f.content);
-  for (const f of given) reportIllFormed(f.path, f.content, diagnostics);
+  let refusedGiven = false;
+  for (const f of given) {
+    const tooLarge = sizeRefusal(f.content);
+    if (tooLarge) diagnostics.error("missing-input", `${f.path} ${tooLarge}`, { file: f.path, line: 1, column: 1 });
+    else {
+      diagnostics.addSource(f.path, f.content);
+      reportIllFormed(f.path, f.content, diagnostics);
+    }
+    refusedGiven ||= tooLarge !== undefined;
+  }
+  if (refusedGiven) return undefined;
   const processEnv = options.environment ?? {};
   const explicitDir = options.projectDirectory !== undefined ? posix.resolve(cwd, options.projectDirectory) : undefined;
   const envFiles = options.envFiles?.map((f) => posix.resolve(cwd, f));
@@ -93,13 +103,14 @@ export function loadProject(input: SourceFile | readonly SourceFile[], options: 
   // Variables first: `.env` may set COMPOSE_FILE, COMPOSE_PROFILES and COMPOSE_PROJECT_NAME.
   const firstGiven = given[0] ? posix.resolve(cwd, given[0].path) : undefined;
   let envDir = explicitDir ?? (firstGiven ? posix.dirname(firstGiven) : cwd);
-  const host = { readFile, display };
+  const budget = new LoadBudget();
+  const host = { ...reader, display, budget };
   let environment = projectEnvironment({ processEnvironment: processEnv, ...(envFiles ? { envFiles } : {}), directory: envDir, ...host }, diagnostics);
   if (!environment) return undefined;
 
   let files: { path: string; content: string }[] = given.map((f) => ({ path: posix.resolve(cwd, f.path), content: f.content }));
   if (files.length === 0) {
-    const found = findComposeFiles(environment, cwd, envDir, readFile, display, diagnostics);
+    const found = findComposeFiles(environment, cwd, envDir, reader, display, diagnostics);
     if (!found) return undefined;
     files = found;
     // Compose reads the `.env` next to the compose file it found as well; what is already set wins.
@@ -145,7 +156,7 @@ export function loadProject(input: SourceFile | readonly SourceFile[], options: 
   const validated = validateServices(scoped, flat.locations, diagnostics);
   if (!validated) return undefined;
   const { invalid } = validated;
-  const doc = resolveEnvFiles(validated.doc, selection.enabled, flat.locations, { projectDirectory, environment, readFile, display, diagnostics });
+  const doc = resolveEnvFiles(validated.doc, selection.enabled, flat.locations, { projectDirectory, environment, ...reader, display, diagnostics, budget });
 
   const name = resolveProjectName(options.projectName, environment, doc, projectDirectory, flat.locations, diagnostics);
   if (!name) return undefined;
@@ -159,6 +170,7 @@ export function loadProject(input: SourceFile | readonly SourceFile[], options: 
     diagnostics,
     environment,
     readFile,
+    whyUnread: reader.whyUnread,
     display,
   };
   const top = new Node(ctx, doc, []);
@@ -207,21 +219,23 @@ function findComposeFiles(
   environment: Environment,
   cwd: string,
   startDir: string,
-  readFile: (path: string) => string | undefined,
+  reader: InputReader,
   display: (path: string) => string,
   diagnostics: DiagnosticBag,
 ): { path: string; content: string }[] | undefined {
+  const { readFile, whyUnread } = reader;
   const fromEnv = composeFilesFromEnvironment(environment, cwd);
   if (fromEnv) {
     const out: { path: string; content: string }[] = [];
     for (const path of fromEnv) {
       const content = readFile(path);
-      if (content === undefined) diagnostics.error("missing-input", `compose file ${display(path)} (from COMPOSE_FILE) not found`);
+      if (content === undefined) diagnostics.error("missing-input", `compose file ${display(path)} (from COMPOSE_FILE) ${whyUnread(path)}`);
       else out.push({ path, content });
     }
     return out.length === fromEnv.length ? out : undefined;
   }
-  const found = discoverComposeFiles(startDir, (p) => readFile(p) !== undefined);
+  // A default name that is there but cannot be read is reported, not passed over for the next name.
+  const found = discoverComposeFiles(startDir, reader.exists);
   if (!found) {
     diagnostics.error("missing-input", `no compose file in ${startDir} or any folder above it (looked for ${DEFAULT_COMPOSE_FILES.join(", ")})`);
     return undefined;
@@ -229,7 +243,13 @@ function findComposeFiles(
   for (const ignored of found.ignored) {
     diagnostics.warning("missing-input", `${display(ignored)} is ignored: ${display(found.files[0]!)} is used, as docker compose would`, { file: display(ignored), line: 1, column: 1 });
   }
-  return found.files.map((path) => ({ path, content: readFile(path)! }));
+  const out: { path: string; content: string }[] = [];
+  for (const path of found.files) {
+    const content = readFile(path);
+    if (content === undefined) diagnostics.error("missing-input", `compose file ${display(path)} ${whyUnread(path)}`, { file: display(path), line: 1, column: 1 });
+    else out.push({ path, content });
+  }
+  return out.length === found.files.length ? out : undefined;
 }
 
 /**
@@ -240,7 +260,9 @@ function findComposeFiles(
 function validateServices(doc: RawMapping, locations: LocationIndex, diagnostics: DiagnosticBag): { doc: RawMapping; invalid: string[] } | undefined {
   if (validateAgainstSchema(doc, locations, new DiagnosticBag())) return { doc, invalid: [] };
   const services = isMapping(doc.services) ? doc.services : {};
-  const invalid = Object.keys(services).filter((name) => !validateAgainstSchema({ ...doc, services: { [name]: services[name]! } }, locations, new DiagnosticBag()));
+  // Each service alone: the schema relates no top-level key to another, and a service checked
+  // together with the whole rest of the file made this quadratic (4,000 services and networks: 7 s).
+  const invalid = Object.keys(services).filter((name) => !validateAgainstSchema({ services: { [name]: services[name]! } }, locations, new DiagnosticBag()));
   const rest: Record<string, RawValue> = {};
   for (const [name, value] of Object.entries(services)) if (!invalid.includes(name)) rest[name] = value;
   const remaining: RawMapping = { ...doc, ...(isMapping(doc.services) ? { services: rest } : {}) };

@@ -1,5 +1,6 @@
-import { LineCounter, parseDocument, isAlias, isMap, isScalar, isSeq, isPair } from "yaml";
-import type { Node as YamlNode, Document } from "yaml";
+import { Composer, LineCounter, Parser, YAMLParseError, isAlias, isMap, isScalar, isSeq, isPair } from "yaml";
+import type { Alias, CST, Node as YamlNode, Document } from "yaml";
+import { LIMITS } from "./limits.js";
 import type { DiagnosticBag, SourceLocation } from "../diagnostics.js";
 import type { LocationIndex } from "./location-index.js";
 import { readBlockYaml } from "./read-block-yaml.js";
@@ -41,20 +42,71 @@ export function parseYamlTree(file: SourceFile, diagnostics: DiagnosticBag): Tre
 /** The general path, for any YAML: the yaml package's document, converted into a tree. */
 export function parseWithYamlPackage(file: SourceFile, diagnostics: DiagnosticBag): Tree | undefined {
   const lineCounter = new LineCounter();
-  // The yaml package's own duplicate-key check compares each key with every earlier one, which is
-  // quadratic in a mapping's size (a `services:` with thousands of entries); the Converter checks instead.
-  const doc = parseDocument(file.content, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const locate = (offset: number): SourceLocation => {
     const { line, col } = lineCounter.linePos(offset);
     return { file: file.path, line, column: col };
   };
-
+  const doc = boundedDocument(file.content, lineCounter, locate, diagnostics);
+  if (!doc) return undefined;
   for (const error of doc.errors) {
     diagnostics.error("yaml-syntax", cleanYamlMessage(error.message), locate(error.pos[0]));
   }
   if (doc.errors.length > 0) return undefined;
-  const converter = new Converter(doc, locate, diagnostics);
-  return converter.convert(doc.contents as YamlNode | null, { file: file.path, line: 1, column: 1 });
+  const converter = new Converter(locate, diagnostics);
+  const root = doc.contents as YamlNode | null;
+  if (!converter.measure(root)) return undefined;
+  return converter.convert(root, { file: file.path, line: 1, column: 1 });
+}
+
+/**
+ * The yaml package's document for a text, as its parseDocument makes it,
+ * or undefined (reported) when the text nests deeper than the limit: the
+ * package's syntax tree is built without recursion, but its document, and
+ * every pass after it, recurses once per level.
+ */
+function boundedDocument(content: string, lineCounter: LineCounter, locate: (offset: number) => SourceLocation, diagnostics: DiagnosticBag): Document.Parsed | undefined {
+  const tokens = Array.from(new Parser(lineCounter.addNewLine).parse(content));
+  const deep = firstTooDeep(tokens, LIMITS.nestingDepth);
+  if (deep !== undefined) {
+    diagnostics.error("yaml-syntax", `mappings and lists nest more than ${LIMITS.nestingDepth} levels deep here`, locate(deep));
+    return undefined;
+  }
+  // The yaml package's own duplicate-key check compares each key with every earlier one, which is
+  // quadratic in a mapping's size (a `services:` with thousands of entries); the Converter checks instead.
+  const composer = new Composer({ uniqueKeys: false });
+  let doc: Document.Parsed | undefined;
+  for (const next of composer.compose(tokens, true, content.length)) {
+    if (!doc) doc = next;
+    else {
+      doc.errors.push(new YAMLParseError([next.range[0], next.range[1]], "MULTIPLE_DOCS", "Source contains multiple documents; please use YAML.parseAllDocuments()"));
+      break;
+    }
+  }
+  return doc;
+}
+
+/** The offset of the first collection nested deeper than `limit` in a syntax tree, walked without recursion. */
+function firstTooDeep(tokens: readonly CST.Token[], limit: number): number | undefined {
+  let first: number | undefined;
+  const pending: [CST.Token, number][] = tokens.map((t) => [t, 0]);
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [token, outer] = next;
+    if (token.type === "document") {
+      if (token.value) pending.push([token.value, outer]);
+      continue;
+    }
+    if (token.type !== "block-map" && token.type !== "block-seq" && token.type !== "flow-collection") continue;
+    const depth = outer + 1;
+    if (depth > limit) {
+      if (first === undefined || token.offset < first) first = token.offset;
+      continue;
+    }
+    for (const item of token.items) {
+      if ("key" in item && item.key) pending.push([item.key, depth]);
+      if (item.value) pending.push([item.value, depth]);
+    }
+  }
+  return first;
 }
 
 function cleanYamlMessage(message: string): string {
@@ -80,35 +132,116 @@ function shortTag(tag: string): string {
 type Building = Mutable<Tree>;
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
+/** What a node becomes once its aliases are expanded: how many values, and how many levels of collections. */
+interface Extent {
+  readonly values: number;
+  readonly depth: number;
+}
+
+const SCALAR_EXTENT: Extent = { values: 1, depth: 0 };
+
+/** Stops the measuring walk at the first alias that breaks a limit. */
+class AliasRefused {
+  constructor(
+    readonly message: string,
+    readonly node: YamlNode,
+  ) {}
+}
+
 class Converter {
   /** Mappings whose keys were already checked for duplicates: an anchored mapping is converted at every alias. */
   private readonly checked = new WeakSet<readonly unknown[]>();
+  /** Each alias's anchored node, found once in document order (the yaml package searches the whole document per alias). */
+  private readonly targets = new Map<Alias, YamlNode>();
+  private readonly extents = new Map<YamlNode, Extent>();
+  /** Collections being measured: an alias to one of them would make the value contain itself. */
+  private readonly open = new Set<YamlNode>();
+  private readonly anchors = new Map<string, YamlNode>();
+  private copies = 0;
 
   constructor(
-    private readonly doc: Document,
     private readonly locate: (offset: number) => SourceLocation,
     private readonly diagnostics: DiagnosticBag,
   ) {}
+
+  /**
+   * Resolves every alias and works out what expanding them costs before
+   * anything is expanded: an alias bomb of a few hundred bytes would
+   * otherwise be built in full, and a value that contains itself (through
+   * an alias or a `<<` merge key) would be expanded forever. False when a
+   * limit is broken, reported at the alias that breaks it.
+   */
+  measure(root: YamlNode | null): boolean {
+    try {
+      this.extent(root, 0);
+      return true;
+    } catch (e) {
+      if (!(e instanceof AliasRefused)) throw e;
+      this.diagnostics.error("yaml-syntax", e.message, this.where(e.node));
+      return false;
+    }
+  }
+
+  /**
+   * Walks the document in order, as anchors are defined (an anchor holds
+   * from where it is written to where it is written again), measuring each
+   * node once: an alias's target is always measured before it, unless the
+   * alias is inside it. `level` counts the collections around the node.
+   */
+  private extent(node: YamlNode | null | undefined, level: number): Extent {
+    if (node === null || node === undefined) return SCALAR_EXTENT;
+    if (isAlias(node)) {
+      const target = this.anchors.get(node.source);
+      // An unknown alias is reported where it is converted.
+      if (!target) return SCALAR_EXTENT;
+      this.targets.set(node, target);
+      if (this.open.has(target)) throw new AliasRefused(`alias *${node.source} is inside the value it refers to, which would then contain itself without end`, node);
+      // Measured already, as it comes first in the document; measured here should that ever not hold.
+      const extent = this.extents.get(target) ?? this.extent(target, level);
+      this.copies += extent.values;
+      if (this.copies > LIMITS.aliasCopies) throw new AliasRefused(`aliases copy more than ${LIMITS.aliasCopies} values into this file; up to here they copy ${this.copies}`, node);
+      if (level + extent.depth > LIMITS.nestingDepth) throw new AliasRefused(`alias *${node.source} nests mappings and lists more than ${LIMITS.nestingDepth} levels deep`, node);
+      return extent;
+    }
+    const anchor = (node as { anchor?: string }).anchor;
+    if (anchor) this.anchors.set(anchor, node);
+    if (!isMap(node) && !isSeq(node)) {
+      this.extents.set(node, SCALAR_EXTENT);
+      return SCALAR_EXTENT;
+    }
+    this.open.add(node);
+    let values = 1;
+    let depth = 0;
+    for (const item of node.items as unknown[]) {
+      let inner: Extent;
+      if (isPair(item)) {
+        this.extent(item.key as YamlNode | null, level + 1);
+        inner = this.extent(item.value as YamlNode | null, level + 1);
+      } else inner = this.extent(item as YamlNode | null, level + 1);
+      values += inner.values;
+      depth = Math.max(depth, inner.depth);
+    }
+    this.open.delete(node);
+    const extent = { values, depth: depth + 1 };
+    this.extents.set(node, extent);
+    return extent;
+  }
 
   /**
    * `outer` is the position of the enclosing collection, which a value
    * without a position of its own takes; `keyAt` the position of the key
    * naming it in its mapping.
    */
-  convert(node: YamlNode | null, outer: SourceLocation, keyAt?: SourceLocation, aliasDepth = 0): Tree {
+  convert(node: YamlNode | null, outer: SourceLocation, keyAt?: SourceLocation): Tree {
     if (node === null || node === undefined) return this.finish({ kind: "scalar", value: null, at: outer }, keyAt, undefined);
     const at = node.range ? this.locate(node.range[0]) : outer;
     if (isAlias(node)) {
-      if (aliasDepth > 64) {
-        this.diagnostics.error("yaml-syntax", "alias nesting is too deep", this.where(node));
-        return this.finish({ kind: "scalar", value: null, at }, keyAt, undefined);
-      }
-      const target = node.resolve(this.doc) as YamlNode | undefined;
+      const target = this.targets.get(node);
       if (!target) {
         this.diagnostics.error("yaml-syntax", `unknown alias *${node.source}`, this.where(node));
         return this.finish({ kind: "scalar", value: null, at }, keyAt, undefined);
       }
-      const value = this.convert(target, at, keyAt, aliasDepth + 1) as Building;
+      const value = this.convert(target, at, keyAt) as Building;
       // The alias is where the user wrote this value into this place.
       value.at = at;
       return value;
@@ -122,10 +255,10 @@ class Converter {
     if (isScalar(node)) return this.finish({ kind: "scalar", value: this.scalar(node.value, node), at }, keyAt, mergeTag);
     if (isSeq(node)) {
       const items: Tree[] = [];
-      for (const item of node.items) items.push(this.convert(item as YamlNode, at, undefined, aliasDepth));
+      for (const item of node.items) items.push(this.convert(item as YamlNode, at, undefined));
       return this.finish({ kind: "seq", items, at }, keyAt, mergeTag);
     }
-    if (isMap(node)) return this.finish({ kind: "map", entries: this.mapping(node.items, at, aliasDepth), at }, keyAt, mergeTag);
+    if (isMap(node)) return this.finish({ kind: "map", entries: this.mapping(node.items, at), at }, keyAt, mergeTag);
     this.diagnostics.error("yaml-syntax", "unsupported YAML node", at);
     return this.finish({ kind: "scalar", value: null, at }, keyAt, undefined);
   }
@@ -137,7 +270,7 @@ class Converter {
     return node;
   }
 
-  private mapping(items: readonly unknown[], at: SourceLocation, aliasDepth: number): Map<string, Tree> {
+  private mapping(items: readonly unknown[], at: SourceLocation): Map<string, Tree> {
     this.checkUniqueKeys(items);
     const sources: unknown[] = [];
     const pairs: { key: string; keyNode: YamlNode | null; value: YamlNode | null }[] = [];
@@ -157,7 +290,7 @@ class Converter {
     const entries = new Map<string, Tree>();
     for (const { key, keyNode, value } of pairs) {
       const keyAt = keyNode?.range ? this.locate(keyNode.range[0]) : undefined;
-      const child = this.convert(value, at, keyAt, aliasDepth) as Building;
+      const child = this.convert(value, at, keyAt) as Building;
       // A key without a position of its own is placed where its value is.
       if (!keyAt) {
         const tag = child.tag;
@@ -168,7 +301,7 @@ class Converter {
     }
     // `<<: *base` or `<<: [*a, *b]`: explicit keys win, earlier sources win over later ones.
     for (const item of sources) {
-      const resolved = isAlias(item) ? (item.resolve(this.doc) as YamlNode | undefined) : (item as YamlNode);
+      const resolved = isAlias(item) ? this.targets.get(item) : (item as YamlNode);
       if (isAlias(item) && !resolved) {
         this.diagnostics.error("yaml-syntax", `unknown alias *${item.source}`, this.where(item as YamlNode));
         continue;
@@ -177,7 +310,7 @@ class Converter {
         this.diagnostics.error("yaml-syntax", "a `<<` merge key needs a mapping or a list of mappings", this.where(item as YamlNode));
         continue;
       }
-      for (const [k, v] of this.mapping(resolved.items, at, aliasDepth + 1)) if (!entries.has(k)) entries.set(k, v);
+      for (const [k, v] of this.mapping(resolved.items, at)) if (!entries.has(k)) entries.set(k, v);
     }
     return inObjectOrder(entries);
   }

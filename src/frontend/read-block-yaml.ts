@@ -1,4 +1,5 @@
 import type { SourceLocation } from "../diagnostics.js";
+import { LIMITS } from "./limits.js";
 import type { SourceFile } from "./parse-yaml.js";
 import { inObjectOrder, type Tree, type TreeScalar } from "./tree.js";
 
@@ -58,6 +59,8 @@ class BlockReader {
   private readonly lines: string[];
   /** The line being read. */
   private row = 0;
+  /** Collections open around the one being read: past the limit the yaml package reads the file and reports it. */
+  private depth = 0;
 
   constructor(private readonly file: SourceFile) {
     this.lines = file.content.split("\n");
@@ -97,6 +100,7 @@ class BlockReader {
 
   /** A block mapping whose first key starts at `column` of the current line (mid-line after `- `). */
   private mapping(column: number): Tree {
+    if (++this.depth > LIMITS.nestingDepth) decline();
     const entries = new Map<string, Tree>();
     const keys = new Set<unknown>();
     const at = this.at(this.row, column);
@@ -117,11 +121,13 @@ class BlockReader {
       if (indent < column) break;
       if (indent > column || isSequenceEntry(next, indent)) decline();
     }
+    this.depth--;
     return { kind: "map", entries: inObjectOrder(entries), at };
   }
 
   /** A block sequence whose first `-` is at `column` of the current line. */
   private sequence(column: number): Tree {
+    if (++this.depth > LIMITS.nestingDepth) decline();
     const items: Tree[] = [];
     const node: Tree = { kind: "seq", items, at: this.at(this.row, column) };
     for (;;) {
@@ -133,6 +139,7 @@ class BlockReader {
       if (indent < column || (indent === column && !isSequenceEntry(next, indent))) break;
       if (indent > column) decline();
     }
+    this.depth--;
     return node;
   }
 

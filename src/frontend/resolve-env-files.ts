@@ -1,5 +1,6 @@
 import type { DiagnosticBag, SourceLocation } from "../diagnostics.js";
 import { parseDotenv } from "./dotenv.js";
+import type { LoadBudget } from "./limits.js";
 import type { Environment } from "./interpolate.js";
 import { pointerOf, type LocationIndex } from "./location-index.js";
 import { asBoolean, isMapping, scalarText } from "./normalize/context.js";
@@ -11,6 +12,9 @@ export interface EnvFileContext {
   /** The project's variables: what `${...}` and bare names in env files fall back to. */
   readonly environment: Environment;
   readonly readFile: (path: string) => string | undefined;
+  readonly whyUnread: (path: string) => string;
+  /** Shared by every file of the project. */
+  readonly budget?: LoadBudget;
   readonly display: (path: string) => string;
   readonly diagnostics: DiagnosticBag;
 }
@@ -45,10 +49,10 @@ export function resolveEnvFiles(doc: RawMapping, services: Iterable<string>, loc
       const full = inputPath(file, ctx.projectDirectory, ctx.environment);
       const text = ctx.readFile(full);
       if (text === undefined) {
-        if (required) ctx.diagnostics.error("missing-input", `service "${name}": env_file ${ctx.display(full)} not found${unexpandedHomeNote(file, ctx.environment)}`, locations.value(pointerOf(path)));
+        if (required) ctx.diagnostics.error("missing-input", `service "${name}": env_file ${ctx.display(full)} ${ctx.whyUnread(full)}${unexpandedHomeNote(file, ctx.environment)}`, locations.value(pointerOf(path)));
         continue;
       }
-      const parsed = parseDotenv(text, lookup);
+      const parsed = parseDotenv(text, lookup, ctx.budget);
       if (!parsed.ok) {
         ctx.diagnostics.error("invalid-value", `service "${name}": ${parsed.message}`, { file: ctx.display(full), line: parsed.line, column: 1 });
         continue;

@@ -13,6 +13,8 @@ export interface NormalizeContext {
   readonly environment: Readonly<Record<string, string | undefined>>;
   /** Reads a file the project refers to (env_file); undefined when it does not exist. */
   readonly readFile: (path: string) => string | undefined;
+  /** Why readFile gave nothing for a path, worded to follow its name ("not found"). */
+  readonly whyUnread: (path: string) => string;
   /** An absolute path as messages show it (relative to the working directory, like the compose files). */
   readonly display: (path: string) => string;
 }

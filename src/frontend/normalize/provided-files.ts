@@ -63,7 +63,7 @@ function resolveContent(declaration: Node, kind: "secret" | "config", name: stri
   if (file !== undefined) {
     const path = inputPath(file, ctx.projectDirectory, ctx.environment);
     const text = ctx.readFile(path);
-    if (text === undefined) ctx.diagnostics.error("missing-input", `${kind} "${name}": file ${ctx.display(path)} not found${unexpandedHomeNote(file, ctx.environment)}`, declaration.at("file"));
+    if (text === undefined) ctx.diagnostics.error("missing-input", `${kind} "${name}": file ${ctx.display(path)} ${ctx.whyUnread(path)}${unexpandedHomeNote(file, ctx.environment)}`, declaration.at("file"));
     return text;
   }
   const variable = scalarText(declaration.get("environment"));
