@@ -1,9 +1,10 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { compile, formatDiagnostic, type CompileOptions } from "../src/index.js";
 import { compileFixture, fixtureSettings, listFixtures } from "./support/fixtures.js";
+import { CORPUS, corpusComposeFiles } from "./support/corpus.js";
 import { readBackWithCloudInit, type Compiled } from "./support/cloud-init-check.js";
 import { TOOLS, cloudInitSchema, toolMissing } from "./support/real-tools.js";
 import { prng } from "./support/systemd-exec.js";
@@ -15,7 +16,6 @@ import { prng } from "./support/systemd-exec.js";
  * and write_files decoding, never with the yaml package that wrote it.
  */
 
-const CORPUS = new URL("../../shared/corpus/", import.meta.url).pathname;
 const scratch = mkdtempSync(join(tmpdir(), "compose2units-reading-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 const readBack = (all: readonly Compiled[]) => readBackWithCloudInit(all, scratch);
@@ -23,19 +23,6 @@ const readBack = (all: readonly Compiled[]) => readBackWithCloudInit(all, scratc
 function compileText(label: string, content: string, options: CompileOptions): Compiled {
   const full: CompileOptions = { projectName: "p", projectDirectory: "/srv/p", environment: {}, readFile: () => undefined, ...options };
   return { label, result: compile({ path: "compose.yaml", content }, full), options: full };
-}
-
-function corpusFiles(): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir).sort()) {
-      const full = join(dir, entry);
-      if (statSync(full).isDirectory()) walk(full);
-      else if (/^(docker-)?compose(\.[\w-]+)?\.ya?ml$/.test(entry)) out.push(full);
-    }
-  };
-  if (existsSync(CORPUS)) walk(CORPUS);
-  return out;
 }
 
 /**
@@ -72,7 +59,7 @@ describe.skipIf(toolMissing(TOOLS.cloudInit))("the cloud-config, read by cloud-i
 
   it.skipIf(!existsSync(CORPUS))("installs what every corpus file compiles to byte for byte", () => {
     const readDisk = (path: string) => (existsSync(path) && statSync(path).isFile() ? readFileSync(path, "utf8") : undefined);
-    const all = corpusFiles().flatMap((path) => {
+    const all = corpusComposeFiles().flatMap((path) => {
       const options: CompileOptions = { workingDirectory: CORPUS, environment: {}, readFile: readDisk };
       const result = compile({ path: relative(CORPUS, path), content: readFileSync(path, "utf8") }, options);
       return result.files.length > 0 ? [{ label: relative(CORPUS, path), result, options }] : [];

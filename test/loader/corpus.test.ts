@@ -1,8 +1,9 @@
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { isMap, isScalar, LineCounter, parseDocument } from "yaml";
 import { compile, formatDiagnostic, type CompileResult, type Diagnostic, type OutputFile } from "../../src/index.js";
+import { CORPUS, corpusComposeFiles } from "../support/corpus.js";
 import { TOOLS, cloudInitSchema, toolMissing, verifyUnits, writeFiles } from "../support/real-tools.js";
 
 /**
@@ -17,22 +18,8 @@ import { TOOLS, cloudInitSchema, toolMissing, verifyUnits, writeFiles } from "..
  * `docker compose config SERVICE...` would select them.
  */
 
-const CORPUS = new URL("../../../shared/corpus/", import.meta.url).pathname;
 const PRESENT = existsSync(CORPUS);
 const CI = process.env.CI === "true";
-
-function composeFiles(): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir).sort()) {
-      const full = join(dir, entry);
-      if (statSync(full).isDirectory()) walk(full);
-      else if (/^(docker-)?compose(\.[\w-]+)?\.ya?ml$/.test(entry)) out.push(full);
-    }
-  };
-  if (PRESENT) walk(CORPUS);
-  return out;
-}
 
 const readDisk = (path: string) => (existsSync(path) && statSync(path).isFile() ? readFileSync(path, "utf8") : undefined);
 
@@ -75,7 +62,7 @@ const outcomes: FileOutcome[] = [];
 const outputs: { file: string; files: readonly OutputFile[] }[] = [];
 
 describe.runIf(PRESENT)("the real-world corpus", () => {
-  const files = composeFiles();
+  const files = corpusComposeFiles();
 
   it("has compose files", () => {
     expect(files.length).toBeGreaterThan(0);
@@ -145,7 +132,7 @@ describe.runIf(PRESENT)("the real-world corpus", () => {
         ...[...reasons].sort((a, b) => b[1] - a[1]).map(([reason, n]) => `  ${n} × ${reason.slice(0, 140)}`),
       ].join("\n"),
     );
-    expect(outcomes.length).toBe(composeFiles().length);
+    expect(outcomes.length).toBe(corpusComposeFiles().length);
   });
 });
 
