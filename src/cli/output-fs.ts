@@ -101,8 +101,14 @@ export function makeFolderPath(folder: string): void {
   }
 }
 
-/** The bytes of a regular file, opened without following a link or blocking on a FIFO; anything else is refused. */
-export function readRegularFile(path: string, what: string): { readonly content: string; readonly stat: Stats } {
+/**
+ * A file in the output folder and its mode, opened without following a link
+ * or blocking on a FIFO; anything else is refused. Not read-input.ts's
+ * reader of inputs: this one also returns the mode the plan compares, and
+ * takes up to 64 MiB, as generated files (the cloud-config of thousands of
+ * services) may exceed the 16 MiB an input may take.
+ */
+export function readGeneratedFile(path: string, what: string): { readonly content: string; readonly stat: Stats } {
   let fd: number;
   try {
     fd = openSync(path, NO_FOLLOW_READ);

@@ -12,7 +12,7 @@ import {
   OutputDirError,
   PATH_MAX,
   permissionsOf,
-  readRegularFile,
+  readGeneratedFile,
   setMode,
   shown,
   type Found,
@@ -119,7 +119,7 @@ function plan(dir: string, files: readonly OutputFile[], options: PlanOptions): 
       `refusing to replace ${dir}: it is not empty and was not written by compose2units (it has no ${MANIFEST}); --force writes into it, leaving its other files alone`,
     );
   }
-  const manifest = hasManifest ? readRegularFile(join(dir, MANIFEST), "the manifest").content : undefined;
+  const manifest = hasManifest ? readGeneratedFile(join(dir, MANIFEST), "the manifest").content : undefined;
   const previous = manifest !== undefined ? parseManifest(dir, manifest) : [];
   const ours = new Set(previous);
   const produced = new Set(files.map((f) => f.path));
@@ -368,7 +368,7 @@ function existingFile(dir: string, path: string, found: Found): ExistingFile | u
   const target = join(dir, path);
   if (found.stat.isDirectory()) throw new OutputDirError(`cannot write ${shown(path)}: ${target} is a folder`);
   if (!found.stat.isFile()) throw new OutputDirError(`cannot write ${shown(path)}: ${target} is not a regular file; remove it`);
-  const { content, stat } = readRegularFile(target, shown(path));
+  const { content, stat } = readGeneratedFile(target, shown(path));
   return { content, permissions: permissionsOf(stat) };
 }
 
