@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { goDuration, projectToYaml } from "../../src/config-yaml.js";
+import { goDuration, projectToYaml } from "../../src/emit/compose-yaml.js";
 import { load } from "./support.js";
 
 const COMPOSE = `name: shop
