@@ -51,6 +51,8 @@ export function projectToYaml(project: Project): string {
     for (const s of project.services) for (const f of s.files) if (f.kind === kind && !declared.has(f.name)) declared.set(f.name, f);
     if (declared.size > 0) doc[`${kind}s`] = Object.fromEntries([...declared].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, f]) => [name, providedSource(f)]));
   }
+  // Host settings for the cloud-config, under the extension key they were given as.
+  if (project.hostConfig) doc["x-cloud-config"] = project.hostConfig.value;
   // YAML 1.1 quoting, so that `no`, `on` and `0644` stay strings for every reader, docker-compose 1.x's included.
   return stringify(escapeDollars(doc), { version: "1.1", lineWidth: 0, aliasDuplicateObjects: false });
 }
