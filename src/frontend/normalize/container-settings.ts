@@ -143,7 +143,7 @@ function resources(service: Node): Resources {
     ...optional("memswapLimit", size(service, "memswap_limit", true)),
     ...optional("memReservation", size(service, "mem_reservation")),
     // docker refuses other values itself, at create time: -1 leaves the kernel's default.
-    ...optional("memSwappiness", wholeNumber(service, "mem_swappiness", -1n, 100n)),
+    ...optional("memSwappiness", service.has("mem_swappiness") ? textValue(service, "mem_swappiness", (t) => integerWithin(t, -1n, 100n), "must be a whole number from 0 to 100 (or -1)") : undefined),
     ...optional("cpus", cpus(service, "cpus")),
     ...optional("cpuShares", wholeNumber(service, "cpu_shares")),
     ...optional("cpuQuota", wholeNumber(service, "cpu_quota")),
