@@ -10,7 +10,7 @@ export type { CloudConfigOptions } from "./emit/cloud-config.js";
 export { loadProject, type LoadOptions } from "./frontend/load-project.js";
 export { orderServices, type OrderedProject } from "./graph/dependency-graph.js";
 export { emitProject, type EmitOptions } from "./emit/emit-project.js";
-export { projectToYaml } from "./config-yaml.js";
+export { projectToYaml } from "./emit/compose-yaml.js";
 
 export type { SourceFile } from "./frontend/parse-yaml.js";
 /** What a `readFile` function throws for a file that is there but must not be read; its message says why. */

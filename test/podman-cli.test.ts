@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compile } from "../src/index.js";
 import { PODMAN_ENGINE } from "../src/emit/engine.js";
-import { PODMAN_FLAGS } from "../src/emit/podman-flags.js";
+import { PODMAN_FLAGS } from "../src/emit/flags/podman.js";
 import { compileFixture, fixtureSettings, listFixtures } from "./support/fixtures.js";
 import { EngineHelp } from "./support/engine-help.js";
 import { TOOLS, run, toolMissing } from "./support/real-tools.js";

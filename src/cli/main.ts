@@ -6,7 +6,7 @@ import { compile, type CompileOptions, type CompileResult } from "../compile.js"
 import { ENGINE_NAMES, engineNamed, type EngineName } from "../emit/engine.js";
 import { nocloudSeed } from "../emit/nocloud-seed.js";
 import type { OutputFile } from "../emit/output-file.js";
-import { projectToYaml } from "../config-yaml.js";
+import { projectToYaml } from "../emit/compose-yaml.js";
 import { DiagnosticBag, hasErrors, printable, type Diagnostic } from "../diagnostics.js";
 import { loadProject, projectName } from "../frontend/load-project.js";
 import type { SourceFile } from "../frontend/parse-yaml.js";

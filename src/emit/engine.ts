@@ -1,4 +1,4 @@
-import { PODMAN_FLAGS } from "./podman-flags.js";
+import { PODMAN_FLAGS } from "./flags/podman.js";
 
 /** The container engines whose command-line client the units can run. */
 export const ENGINE_NAMES = ["docker", "podman"] as const;

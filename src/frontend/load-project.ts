@@ -201,7 +201,6 @@ export function loadProject(input: SourceFile | readonly SourceFile[], options: 
   const project: Project = {
     name,
     ...(nameAt ? { nameAt } : {}),
-    format,
     services,
     networks: normalizeNetworks(top, usedNetworks),
     volumes: normalizeVolumes(top),

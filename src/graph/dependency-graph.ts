@@ -124,7 +124,7 @@ function checkConditions(project: Project, byName: ReadonlyMap<string, Service>,
   for (const s of project.services) {
     for (const d of s.dependsOn) {
       const dependency = byName.get(d.service);
-      if (d.condition === "service_healthy" && dependency?.healthcheck?.test[0] === "NONE") {
+      if (d.condition === "service_healthy" && dependency?.healthcheck?.kind === "disabled") {
         diagnostics.error("invalid-value", `service "${s.name}" waits for "${d.service}" to be healthy, but its healthcheck is disabled`, d.at);
       }
     }

@@ -11,8 +11,6 @@ export interface Project {
   readonly name: string;
   /** Where the name comes from (`name:`, or the top of the file for a folder's name); absent when given as -p or COMPOSE_PROJECT_NAME. */
   readonly nameAt?: SourceLocation;
-  /** v1 files run on Docker's default bridge with links; later formats get a project network. */
-  readonly format: "v1" | "compose";
   readonly services: readonly Service[];
   readonly networks: readonly Network[];
   readonly volumes: readonly NamedVolume[];
@@ -36,6 +34,8 @@ export interface Service {
   readonly ports: readonly PortMapping[];
   readonly expose: readonly Located<string>[];
   readonly mounts: readonly Mount[];
+  /** `tmpfs:` entries, each a path and the kernel's tmpfs mount options as written (`size=8m`, `noexec`...). */
+  readonly tmpfs: readonly TmpfsEntry[];
   readonly volumesFrom: readonly VolumesFrom[];
   readonly links: readonly Link[];
   readonly dependsOn: readonly Dependency[];
@@ -55,8 +55,156 @@ export interface Service {
   readonly preStop: readonly LifecycleHook[];
   /** `secrets:` and `configs:`: files the host keeps and bind-mounts read-only into the container. */
   readonly files: readonly ProvidedFile[];
-  /** Flags without further structure (`--privileged`, `--cap-add X`, ...), already in argv form. */
-  readonly runFlags: readonly RunFlag[];
+  /** The keys that set up the container itself (privileges, kernel settings, resources, logging...). */
+  readonly container: ContainerSettings;
+  /** `external_links`: containers outside the project, reached by a legacy link. */
+  readonly externalLinks: readonly ExternalLink[];
+}
+
+/**
+ * Service keys that configure the container without naming anything else in
+ * the project, each as compose means it: checked, in long form, as written
+ * where docker reads the text itself (sizes such as `512m`, CPU counts).
+ * A key the file leaves out is absent (or an empty list).
+ */
+export interface ContainerSettings {
+  readonly privileged?: Located<boolean>;
+  readonly readOnly?: Located<boolean>;
+  readonly init?: Located<boolean>;
+  readonly tty?: Located<boolean>;
+  readonly stdinOpen?: Located<boolean>;
+  readonly oomKillDisable?: Located<boolean>;
+  readonly capAdd: readonly Located<string>[];
+  readonly capDrop: readonly Located<string>[];
+  readonly dns: readonly Located<string>[];
+  readonly dnsSearch: readonly Located<string>[];
+  readonly dnsOpt: readonly Located<string>[];
+  readonly securityOpt: readonly Located<string>[];
+  readonly groupAdd: readonly Located<string>[];
+  readonly deviceCgroupRules: readonly Located<string>[];
+  readonly devices: readonly Device[];
+  readonly extraHosts: readonly ExtraHost[];
+  readonly sysctls: readonly Setting[];
+  readonly storageOpt: readonly Setting[];
+  readonly ulimits: readonly Ulimit[];
+  readonly logging?: Logging;
+  readonly gpus?: Gpus;
+  readonly resources: Resources;
+  readonly usernsMode?: Located<string>;
+  readonly uts?: Located<string>;
+  readonly cgroup?: Located<string>;
+  readonly cgroupParent?: Located<string>;
+  readonly platform?: Located<string>;
+  readonly runtime?: Located<string>;
+  readonly domainname?: Located<string>;
+  readonly macAddress?: Located<string>;
+  readonly blkio?: BlockIo;
+  /** `deploy.resources`: swarm's spelling of some of the same limits, applied after the service's own keys. */
+  readonly deploy?: DeployResources;
+}
+
+/** A name and its value: a sysctl, a storage option, a logging option, a device weight. */
+export interface Setting {
+  readonly name: string;
+  readonly value: string;
+  readonly at: SourceLocation;
+}
+
+/** A host device in the container; `target` absent: the same path as on the host. */
+export interface Device {
+  readonly source: string;
+  readonly target?: string;
+  /** cgroup permissions such as `rwm`. */
+  readonly permissions?: string;
+  readonly at: SourceLocation;
+}
+
+export interface ExtraHost {
+  readonly host: string;
+  readonly ip: string;
+  readonly at: SourceLocation;
+}
+
+/** A resource limit; `hard` absent: one number for both, as `nofile: 1024` is written. */
+export interface Ulimit {
+  readonly name: string;
+  readonly soft: string;
+  readonly hard?: string;
+  readonly at: SourceLocation;
+}
+
+export interface Logging {
+  readonly driver?: Located<string>;
+  readonly options: readonly Setting[];
+  readonly at: SourceLocation;
+}
+
+/** `gpus: all`, or a list of device requests. */
+export type Gpus = { readonly kind: "all"; readonly at: SourceLocation } | { readonly kind: "requests"; readonly requests: readonly DeviceRequest[]; readonly at: SourceLocation };
+
+/** One GPU device request, of `gpus:` or of `deploy.resources.reservations.devices`. */
+export interface DeviceRequest {
+  readonly count?: string;
+  readonly deviceIds?: readonly string[];
+  readonly capabilities?: readonly string[];
+  readonly driver?: string;
+  readonly at: SourceLocation;
+}
+
+/** Memory, CPU and process limits, each the text the compose file gives (checked, not converted). */
+export interface Resources {
+  readonly shmSize?: Located<string>;
+  readonly memLimit?: Located<string>;
+  /** `-1`: unlimited swap. */
+  readonly memswapLimit?: Located<string>;
+  readonly memReservation?: Located<string>;
+  readonly memSwappiness?: Located<string>;
+  readonly cpus?: Located<string>;
+  readonly cpuShares?: Located<string>;
+  readonly cpuQuota?: Located<string>;
+  readonly cpuPeriod?: Located<string>;
+  readonly cpuRtRuntime?: Located<string>;
+  readonly cpuRtPeriod?: Located<string>;
+  readonly cpuset?: Located<string>;
+  readonly pidsLimit?: Located<string>;
+  readonly oomScoreAdj?: Located<string>;
+}
+
+/** `blkio_config`: a weight for the container and per-device weights and rates (bytes or operations per second). */
+export interface BlockIo {
+  readonly weight?: Located<string>;
+  readonly weightDevice: readonly DeviceRate[];
+  readonly deviceReadBps: readonly DeviceRate[];
+  readonly deviceWriteBps: readonly DeviceRate[];
+  readonly deviceReadIops: readonly DeviceRate[];
+  readonly deviceWriteIops: readonly DeviceRate[];
+  readonly at: SourceLocation;
+}
+
+export interface DeviceRate {
+  readonly path: string;
+  /** The weight, or the rate as written (`12mb`, `1000`). */
+  readonly value: string;
+  readonly at: SourceLocation;
+}
+
+/** The parts of `deploy.resources` that mean something for one container. */
+export interface DeployResources {
+  readonly limits: { readonly cpus?: Located<string>; readonly memory?: Located<string>; readonly pids?: Located<string> };
+  readonly reservations: { readonly memory?: Located<string>; readonly devices: readonly DeviceRequest[] };
+  readonly at: SourceLocation;
+}
+
+export interface ExternalLink {
+  readonly container: string;
+  readonly alias: string;
+  readonly at: SourceLocation;
+}
+
+export interface TmpfsEntry {
+  readonly target: string;
+  readonly options: readonly string[];
+  readonly at: SourceLocation;
 }
 
 /** A value together with where the user wrote it, for diagnostics that emitters raise. */
@@ -94,11 +242,20 @@ export interface PortMapping {
 }
 
 export type Mount =
-  | { readonly type: "bind"; readonly source: string; readonly target: string; readonly readOnly: boolean; readonly options: readonly string[]; readonly at: SourceLocation }
-  | { readonly type: "volume"; readonly volume: string; readonly target: string; readonly readOnly: boolean; readonly options: readonly string[]; readonly at: SourceLocation }
+  | { readonly type: "bind"; readonly source: string; readonly target: string; readonly readOnly: boolean; readonly bind: BindOptions; readonly consistency?: Consistency; readonly at: SourceLocation }
+  | { readonly type: "volume"; readonly volume: string; readonly target: string; readonly readOnly: boolean; readonly nocopy: boolean; readonly consistency?: Consistency; readonly at: SourceLocation }
   /** A volume with no name: docker creates a fresh one for each container. */
-  | { readonly type: "anonymous"; readonly target: string; readonly readOnly: boolean; readonly options: readonly string[]; readonly at: SourceLocation }
-  | { readonly type: "tmpfs"; readonly target: string; readonly options: readonly string[]; readonly at: SourceLocation };
+  | { readonly type: "anonymous"; readonly target: string; readonly readOnly: boolean; readonly nocopy: boolean; readonly consistency?: Consistency; readonly at: SourceLocation }
+  | { readonly type: "tmpfs"; readonly target: string; readonly readOnly: boolean; readonly size?: string; readonly mode?: number; readonly at: SourceLocation };
+
+export interface BindOptions {
+  readonly propagation?: "shared" | "slave" | "private" | "rshared" | "rslave" | "rprivate";
+  /** `z`: a label shared between containers; `Z`: private to this one. */
+  readonly selinux?: "z" | "Z";
+}
+
+/** Docker Desktop's file-sharing hints, accepted (and without effect) on Linux. */
+export type Consistency = "cached" | "delegated" | "consistent";
 
 export interface VolumesFrom {
   readonly source: { readonly kind: "service" | "container"; readonly name: string };
@@ -123,7 +280,8 @@ export interface Dependency {
   readonly required: boolean;
   /** true: restart this service when the dependency restarts. */
   readonly restart: boolean;
-  readonly origin: "depends_on" | "links" | "volumes_from" | "network_mode";
+  /** The key that asks for it; `ipc` and `pid` share a namespace as `network_mode` does. */
+  readonly origin: "depends_on" | "links" | "volumes_from" | "network_mode" | "ipc" | "pid";
   readonly at: SourceLocation;
 }
 
@@ -144,6 +302,8 @@ export interface NetworkAttachment {
   readonly ipv4Address?: string;
   readonly ipv6Address?: string;
   readonly linkLocalIps: readonly string[];
+  /** `priority:` as written; it only orders the list. */
+  readonly priority?: number;
   readonly at: SourceLocation;
 }
 
@@ -154,17 +314,38 @@ export interface Network {
   readonly dockerName: string;
   /** External networks are never created; the unit only checks that they exist. */
   readonly external: boolean;
-  /** Options for `docker network create` (driver, subnets, labels...), in argv form, each where its key is written. */
-  readonly createArgs: readonly RunFlag[];
+  /** What the project declares about it; nothing for an external network. */
+  readonly driver?: Located<string>;
+  readonly driverOpts: readonly Setting[];
+  readonly internal?: Located<boolean>;
+  readonly attachable?: Located<boolean>;
+  readonly enableIpv6?: Located<boolean>;
+  readonly ipam?: Ipam;
+  readonly labels: readonly Setting[];
   readonly at: SourceLocation;
+}
+
+export interface Ipam {
+  readonly driver?: Located<string>;
+  readonly options: readonly Setting[];
+  readonly config: readonly IpamPool[];
+  readonly at: SourceLocation;
+}
+
+export interface IpamPool {
+  readonly subnet?: Located<string>;
+  readonly ipRange?: Located<string>;
+  readonly gateway?: Located<string>;
+  readonly auxAddresses: readonly Setting[];
 }
 
 export interface NamedVolume {
   readonly key: string;
   readonly dockerName: string;
   readonly external: boolean;
-  /** Options for `docker volume create` (driver, driver_opts, labels), in argv form, each where its key is written. */
-  readonly createArgs: readonly RunFlag[];
+  readonly driver?: Located<string>;
+  readonly driverOpts: readonly Setting[];
+  readonly labels: readonly Setting[];
   readonly at: SourceLocation;
 }
 
@@ -181,8 +362,17 @@ export interface StopPolicy {
   readonly signal?: Located<string>;
 }
 
-export interface Healthcheck {
-  readonly test: readonly string[];
+/**
+ * `healthcheck:`. `image` keeps the image's own test and sets only the
+ * timings given; `disabled` turns the image's check off.
+ */
+export type Healthcheck =
+  | { readonly kind: "disabled"; readonly at: SourceLocation }
+  | ({ readonly kind: "shell"; readonly command: string } & HealthTimings)
+  | ({ readonly kind: "exec"; readonly argv: readonly string[] } & HealthTimings)
+  | ({ readonly kind: "image" } & HealthTimings);
+
+export interface HealthTimings {
   readonly intervalSeconds?: number;
   readonly timeoutSeconds?: number;
   readonly startPeriodSeconds?: number;
@@ -210,6 +400,8 @@ export interface ProvidedFile {
   /** The top-level key it is declared under. */
   readonly name: string;
   readonly content: string;
+  /** Where the content comes from, as declared: a file on this machine, a variable of the environment, or the compose file itself. */
+  readonly source: { readonly kind: "file"; readonly path: string } | { readonly kind: "environment"; readonly variable: string } | { readonly kind: "content" };
   /** Absolute path in the container. */
   readonly target: string;
   readonly uid?: string;
@@ -219,7 +411,3 @@ export interface ProvidedFile {
   readonly at: SourceLocation;
 }
 
-export interface RunFlag {
-  readonly argv: readonly string[];
-  readonly at: SourceLocation;
-}

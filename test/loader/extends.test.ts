@@ -37,7 +37,7 @@ volumes:
       "data:/data:rw",
       "/srv/p/web-conf:/conf:ro",
     ]);
-    expect(web.healthcheck).toMatchObject({ test: ["CMD", "curl", "-f", "localhost"], intervalSeconds: 10 });
+    expect(web.healthcheck).toMatchObject({ kind: "exec", argv: ["curl", "-f", "localhost"], intervalSeconds: 10 });
     // The base stays a service of its own.
     expect(r.service("base").command?.value).toEqual(["serve"]);
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { detectFormat } from "../../src/frontend/legacy-format.js";
 import { load, where } from "./support.js";
+import { containerFlags } from "../../src/emit/flags/docker.js";
 
 describe("version detection, as docker-compose 1.x does it", () => {
   it.each([
@@ -32,8 +33,10 @@ describe("the four formats load to the same model", () => {
   it.each(Object.entries(variants))("%s", (name, text) => {
     const r = load({ "compose.yaml": text }, ["compose.yaml"], { projectName: "shop" });
     expect(r.errors).toEqual([]);
-    expect(r.project!.format).toBe(name === "v1" ? "v1" : "compose");
     const web = r.service("web");
+    // v1 files run on Docker's default bridge; later formats on the project's network.
+    if (name === "v1") expect([web.networkMode?.kind, web.networks]).toEqual(["bridge", []]);
+    else expect([web.networkMode, web.networks.map((n) => n.network)]).toEqual([undefined, ["default"]]);
     expect(web.image.ref.value).toBe("nginx:1.25");
     expect(web.ports.map((p) => `${p.published}:${p.target}/${p.protocol}`)).toEqual(["8080:80/tcp"]);
     expect(web.environment.map((e) => `${e.name}=${e.value}`)).toEqual(["A=1"]);
@@ -71,7 +74,7 @@ tool:
   });
 
   it("log_driver and log_opt become logging, external_links a --link", () => {
-    const flags = r.service("web").runFlags.map((f) => f.argv.join(" "));
+    const flags = containerFlags(r.service("web")).map((f) => f.argv.join(" "));
     expect(flags).toContain("--log-driver syslog");
     expect(flags).toContain("--log-opt tag=web");
     expect(flags).toContain("--link shared_redis:redis");

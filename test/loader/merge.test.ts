@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { env, load, where } from "./support.js";
+import { containerFlags } from "../../src/emit/flags/docker.js";
 
 const BASE = `services:
   web:
@@ -84,7 +85,7 @@ describe("merging -f files with the spec's rules", () => {
     expect(web().image.ref.value).toBe("example/web:2");
     expect(web().command?.value).toEqual(["serve"]);
     expect(web().entrypoint?.value).toEqual(["/init"]);
-    expect(web().healthcheck).toMatchObject({ test: ["CMD", "curl", "-f", "http://localhost"], intervalSeconds: 30, retries: 3 });
+    expect(web().healthcheck).toMatchObject({ kind: "exec", argv: ["curl", "-f", "http://localhost"], intervalSeconds: 30, retries: 3 });
   });
 
   it("environment and labels merge by name, whatever their spelling", () => {
@@ -168,7 +169,7 @@ describe("merge tags and special cases", () => {
         ["compose.yaml", "o.yaml"],
         { projectName: "p" },
       );
-      return r.service("a").runFlags.map((f) => f.argv.join(" ")).filter((f) => f.startsWith("--log"));
+      return containerFlags(r.service("a")).map((f) => f.argv.join(" ")).filter((f) => f.startsWith("--log"));
     };
     expect(flags("{options: {tag: b}}")).toEqual(["--log-driver syslog", "--log-opt tag=b", "--log-opt syslog-facility=daemon"]);
     expect(flags("{driver: journald, options: {tag: c}}")).toEqual(["--log-driver journald", "--log-opt tag=c"]);
@@ -197,7 +198,7 @@ describe("merge tags and special cases", () => {
       { projectName: "p" },
     );
     expect(r.errors).toEqual([]);
-    expect(r.service("a").runFlags.map((f) => f.argv.join(" "))).toEqual(["--add-host db:10.0.0.1", "--add-host cache:10.0.0.2"]);
+    expect(containerFlags(r.service("a")).map((f) => f.argv.join(" "))).toEqual(["--add-host db:10.0.0.1", "--add-host cache:10.0.0.2"]);
   });
 
   it("duplicates within one file are removed as compose does", () => {

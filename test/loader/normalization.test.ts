@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { env, load, where } from "./support.js";
+import { containerFlags } from "../../src/emit/flags/docker.js";
 
 /** Every short syntax ends up in one long form in the model. */
 const r = load(
@@ -95,11 +96,11 @@ describe("normalization into the model", () => {
 
   it("volumes: anonymous, named, bind (relative to the project directory) and tmpfs, long form", () => {
     expect(r.service("web").mounts.map(({ at: _at, ...m }) => m)).toEqual([
-      { type: "anonymous", target: "/anonymous", readOnly: false, options: [] },
-      { type: "volume", volume: "data", target: "/data", readOnly: true, options: [] },
-      { type: "bind", source: "/srv/p/conf", target: "/etc/nginx", readOnly: true, options: ["z"] },
-      { type: "bind", source: "/srv/static", target: "/static", readOnly: true, options: [] },
-      { type: "tmpfs", target: "/cache", options: ["size=64m"] },
+      { type: "anonymous", target: "/anonymous", readOnly: false, nocopy: false },
+      { type: "volume", volume: "data", target: "/data", readOnly: true, nocopy: false },
+      { type: "bind", source: "/srv/p/conf", target: "/etc/nginx", readOnly: true, bind: { selinux: "z" } },
+      { type: "bind", source: "/srv/static", target: "/static", readOnly: true, bind: {} },
+      { type: "tmpfs", target: "/cache", readOnly: false, size: "64m" },
     ]);
   });
 
@@ -112,9 +113,10 @@ describe("normalization into the model", () => {
   });
 
   it("links, volumes_from and network_mode/ipc/pid: service:x imply dependencies", () => {
+    // Each implied edge names the key that asks for it: pid here, not network_mode.
     expect(r.service("cache").dependsOn.map((d) => [d.service, d.origin])).toEqual([
       ["db", "depends_on"],
-      ["web", "network_mode"],
+      ["web", "pid"],
     ]);
     expect(r.service("cache").networkMode).toMatchObject({ kind: "service", service: "db" });
     expect(r.service("cache").ipc).toMatchObject({ kind: "service", service: "db" });
@@ -134,12 +136,12 @@ describe("normalization into the model", () => {
   });
 
   it("healthcheck: a string test is CMD-SHELL, durations are seconds", () => {
-    expect(r.service("web").healthcheck).toMatchObject({ test: ["CMD-SHELL", "curl -f http://localhost"], intervalSeconds: 90, timeoutSeconds: 0.5, startPeriodSeconds: 7200, retries: 5 });
+    expect(r.service("web").healthcheck).toMatchObject({ kind: "shell", command: "curl -f http://localhost", intervalSeconds: 90, timeoutSeconds: 0.5, startPeriodSeconds: 7200, retries: 5 });
     expect(r.service("web").stop.gracePeriodSeconds).toBe(60);
   });
 
   it("sizes such as 512m and 1gb are checked and handed to docker as written", () => {
-    const flags = r.service("web").runFlags.map((f) => f.argv.join(" "));
+    const flags = containerFlags(r.service("web")).map((f) => f.argv.join(" "));
     expect(flags).toContain("--memory 512m");
     expect(flags).toContain("--shm-size 1gb");
   });
@@ -227,7 +229,7 @@ describe("semantic checks the schema cannot make, each at its value", () => {
       ].join("\n"),
     });
     expect(r.errors).toEqual([]);
-    expect(r.service("ml").runFlags.map((f) => [...f.argv, where(f.at)])).toEqual([
+    expect(containerFlags(r.service("ml")).map((f) => [...f.argv, where(f.at)])).toEqual([
       ["--gpus", 'count=1,"capabilities=gpu",driver=nvidia', "compose.yaml:8:15"],
       ["--gpus", '"device=0,3","capabilities=gpu,utility"', "compose.yaml:9:15"],
     ]);
@@ -241,7 +243,7 @@ describe("semantic checks the schema cannot make, each at its value", () => {
     const r = load({ "compose.yaml": "services:\n  web:\n    image: nginx\n    attach: false\n    develop:\n      watch: [{path: ./src, action: sync, target: /app}]\n" });
     expect(r.errors).toEqual([]);
     expect(r.warnings.map((w) => w.replace(/: warning unsupported-key: service "web": (\w+) .*/, " $1"))).toEqual(["compose.yaml:4:5 attach", "compose.yaml:5:5 develop"]);
-    expect(r.service("web").runFlags).toEqual([]);
+    expect(containerFlags(r.service("web"))).toEqual([]);
   });
 
   it("port, duration, size and restart syntax", () => {

@@ -1,8 +1,9 @@
 import type { DiagnosticBag, SourceLocation } from "../../diagnostics.js";
 import type { OrderedProject } from "../../graph/dependency-graph.js";
-import type { Healthcheck, Mount, NetworkAttachment, Project, Service } from "../../model/project.js";
+import type { Mount, NetworkAttachment, Project, Service } from "../../model/project.js";
 import type { Engine } from "../engine.js";
-import { spellFlags } from "../engine-flags.js";
+import { containerFlags, healthcheckFlags, mountFlag, tmpfsFlag } from "../flags/docker.js";
+import { spellFlags } from "../flags/spell.js";
 import { envFileHostPath, imageVolumesHolderName, providedFileHostPath } from "../layout.js";
 import { networkDockerName, volumeDockerName } from "../resource-names.js";
 import { CommandLine, type Word } from "./command-line.js";
@@ -45,8 +46,8 @@ export function createCommand(ordered: OrderedProject, service: Service, engine:
 
   const mode = service.networkMode;
   if (mode) {
-    const value = mode.kind === "service" ? `container:${container(mode.service)}` : mode.kind === "container" ? `container:${mode.container}` : mode.kind;
-    flags(mode.at, "--network", value);
+    // Docker's default bridge is where a container goes without --network: v1 files run there.
+    if (mode.kind !== "bridge") flags(mode.at, "--network", mode.kind === "service" ? `container:${container(mode.service)}` : mode.kind === "container" ? `container:${mode.container}` : mode.kind);
   }
   const [first] = service.networks;
   if (first) flags(first.at, "--network", networkName(project, first), ...endpointArgs(service, first, "--network-alias"));
@@ -59,7 +60,8 @@ export function createCommand(ordered: OrderedProject, service: Service, engine:
     flags(p.at, "--publish", `${host}${published}${p.target}/${p.protocol}`);
   }
   for (const e of service.expose) flags(e.at, "--expose", e.value);
-  for (const m of service.mounts) flags(m.at, ...mountArgs(project, service, m));
+  for (const m of service.mounts) flags(m.at, ...mountFlag(m, mountSource(project, service, m)));
+  for (const t of service.tmpfs) flags(t.at, ...tmpfsFlag(t));
   for (const f of service.files) flags(f.at, "--volume", `${providedFileHostPath(project, service.name, f)}:${f.target}:ro`);
   // Before volumes_from, whose volumes win at a path both have; the compose file's own mounts win over both.
   flags(undefined, "--volumes-from", imageVolumesHolderName(service.containerName));
@@ -68,11 +70,11 @@ export function createCommand(ordered: OrderedProject, service: Service, engine:
     flags(v.at, "--volumes-from", v.readOnly ? `${source}:ro` : source);
   }
   for (const l of service.links) flags(l.at, "--link", `${container(l.service)}:${l.alias}`);
-  if (service.healthcheck) flags(service.healthcheck.at, ...healthcheckArgs(service.healthcheck));
+  if (service.healthcheck) flags(service.healthcheck.at, ...healthcheckFlags(service.healthcheck));
   if (service.stop.signal) flags(service.stop.signal.at, "--stop-signal", service.stop.signal.value);
   // Recorded on the container too, so a stop by anyone else (or dockerd's shutdown) waits as long.
   flags(undefined, "--stop-timeout", String(service.stop.gracePeriodSeconds));
-  for (const f of service.runFlags) flags(f.at, ...f.argv);
+  for (const f of containerFlags(service)) flags(f.at, ...f.argv);
 
   const entrypoint = service.entrypoint?.value;
   if (entrypoint) flags(service.entrypoint!.at, "--entrypoint", entrypoint[0] ?? "");
@@ -115,17 +117,17 @@ function endpointArgs(service: Service, n: NetworkAttachment, aliasFlag: "--netw
   return args;
 }
 
-function mountArgs(project: Project, service: Service, m: Mount): string[] {
-  if (m.type === "tmpfs") return ["--tmpfs", m.options.length > 0 ? `${m.target}:${m.options.join(",")}` : m.target];
-  const options = [...(m.readOnly ? ["ro"] : []), ...m.options];
-  const suffix = options.length > 0 ? `:${options.join(",")}` : "";
+/** What docker mounts: the host path, or the volume's name as docker knows it. */
+function mountSource(project: Project, service: Service, m: Mount): string | undefined {
   switch (m.type) {
     case "bind":
-      return ["--volume", `${m.source}:${m.target}${suffix}`];
+      return m.source;
     case "volume":
-      return ["--volume", `${volumeDockerName(project, m.volume)}:${m.target}${suffix}`];
+      return volumeDockerName(project, m.volume);
     case "anonymous":
-      return ["--volume", `${persistentVolumeName(project, service, m.target)}:${m.target}${suffix}`];
+      return persistentVolumeName(project, service, m.target);
+    case "tmpfs":
+      return undefined;
   }
 }
 
@@ -139,25 +141,3 @@ export function persistentVolumeName(project: Project, service: Service, target:
   const slug = target.replace(/^\/+/, "").replace(/[^A-Za-z0-9_.-]+/g, "_") || "root";
   return `${project.name}_${service.name}_${slug}`;
 }
-
-function healthcheckArgs(h: Healthcheck): string[] {
-  if (h.test[0] === "NONE") return ["--no-healthcheck"];
-  const args: string[] = [];
-  if (h.test[0] === "CMD-SHELL") args.push("--health-cmd", h.test.slice(1).join(" "));
-  // docker run only takes the shell form; an exec-form test is quoted into one shell command.
-  else if (h.test[0] === "CMD") args.push("--health-cmd", h.test.slice(1).map(shellQuote).join(" "));
-  if (h.intervalSeconds !== undefined) args.push("--health-interval", goDuration(h.intervalSeconds));
-  if (h.timeoutSeconds !== undefined) args.push("--health-timeout", goDuration(h.timeoutSeconds));
-  if (h.startPeriodSeconds !== undefined) args.push("--health-start-period", goDuration(h.startPeriodSeconds));
-  if (h.retries !== undefined) args.push("--health-retries", String(h.retries));
-  return args;
-}
-
-function shellQuote(word: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
-function goDuration(seconds: number): string {
-  return Number.isInteger(seconds) ? `${seconds}s` : `${Math.round(seconds * 1000)}ms`;
-}
-

@@ -27,7 +27,8 @@ export function waitUntilRunning(service: Service, engine: Engine): CommandLine 
  * compose file leaves a value out (30s, 30s, 0s, 3).
  */
 export function healthyWithinSeconds(dependency: Service): number {
-  const h = dependency.healthcheck;
+  const check = dependency.healthcheck;
+  const h = check?.kind === "disabled" ? undefined : check;
   const interval = h?.intervalSeconds ?? 30;
   const timeout = h?.timeoutSeconds ?? 30;
   const startPeriod = h?.startPeriodSeconds ?? 0;

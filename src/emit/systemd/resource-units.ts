@@ -1,7 +1,8 @@
 import type { DiagnosticBag } from "../../diagnostics.js";
-import type { NamedVolume, Network, Project, RunFlag } from "../../model/project.js";
+import type { NamedVolume, Network, Project } from "../../model/project.js";
 import { dependencyEntries, type Engine } from "../engine.js";
-import { spellFlags } from "../engine-flags.js";
+import { networkCreateFlags, volumeCreateFlags, type DockerFlag } from "../flags/docker.js";
+import { spellFlags } from "../flags/spell.js";
 import { SHELL } from "../layout.js";
 import { CommandLine } from "./command-line.js";
 import { escapeSpecifiers, renderUnit } from "./unit-file.js";
@@ -27,7 +28,7 @@ export function resourceUnit(
       kind,
       dockerName: resource.dockerName,
       external: resource.external,
-      createArgs: resource.createArgs,
+      createArgs: resource.external ? [] : kind === "network" ? networkCreateFlags(resource as Network) : volumeCreateFlags(resource as NamedVolume),
       at: resource.at,
     },
     header,
@@ -41,7 +42,7 @@ interface EnsureSpec {
   readonly kind: "network" | "volume";
   readonly dockerName: string;
   readonly external: boolean;
-  readonly createArgs: readonly RunFlag[];
+  readonly createArgs: readonly DockerFlag[];
   readonly at: Network["at"];
 }
 

@@ -23,8 +23,9 @@ export function normalizeProvidedFiles(service: Node, top: Node | undefined, kin
       service.ctx.diagnostics.error("undefined-reference", `service uses undefined ${kind} "${name}"; declare it under the top-level ${key}:`, at);
       return [];
     }
-    const content = resolveContent(declaration, kind, name);
-    if (content === undefined) return [];
+    const resolved = resolveContent(declaration, kind, name);
+    if (resolved === undefined) return [];
+    const { content, source } = resolved;
     const rawTarget = scalarText(long?.get("target")) ?? name;
     const target = kind === "secret" && !rawTarget.startsWith("/") ? `/run/secrets/${rawTarget}` : posix.resolve("/", rawTarget);
     const modeValue = long?.get("mode");
@@ -35,7 +36,7 @@ export function normalizeProvidedFiles(service: Node, top: Node | undefined, kin
     }
     const uid = scalarText(long?.get("uid"));
     const gid = scalarText(long?.get("gid"));
-    return [{ kind, name, content, target, ...(uid ? { uid } : {}), ...(gid ? { gid } : {}), mode, at }];
+    return [{ kind, name, content, source, target, ...(uid ? { uid } : {}), ...(gid ? { gid } : {}), mode, at }];
   });
 }
 
@@ -52,7 +53,7 @@ function permissionBits(value: unknown): number | undefined {
   return Number.isInteger(bits) && bits >= 0 && bits <= 0o777 ? bits : undefined;
 }
 
-function resolveContent(declaration: Node, kind: "secret" | "config", name: string): string | undefined {
+function resolveContent(declaration: Node, kind: "secret" | "config", name: string): Pick<ProvidedFile, "content" | "source"> | undefined {
   const ctx = declaration.ctx;
   const external = declaration.get("external");
   if (external === true || external === "true" || isMapping(external)) {
@@ -64,16 +65,16 @@ function resolveContent(declaration: Node, kind: "secret" | "config", name: stri
     const path = inputPath(file, ctx.projectDirectory, ctx.environment);
     const text = ctx.readFile(path);
     if (text === undefined) ctx.diagnostics.error("missing-input", `${kind} "${name}": file ${ctx.display(path)} ${ctx.whyUnread(path)}${unexpandedHomeNote(file, ctx.environment)}`, declaration.at("file"));
-    return text;
+    return text === undefined ? undefined : { content: text, source: { kind: "file", path } };
   }
   const variable = scalarText(declaration.get("environment"));
   if (variable !== undefined) {
     const value = ctx.environment[variable];
     if (value === undefined) ctx.diagnostics.error("missing-input", `${kind} "${name}": environment variable ${variable} is not set`, declaration.at("environment"));
-    return value;
+    return value === undefined ? undefined : { content: value, source: { kind: "environment", variable } };
   }
   const content = scalarText(declaration.get("content"));
-  if (content !== undefined) return content;
+  if (content !== undefined) return { content, source: { kind: "content" } };
   ctx.diagnostics.error("invalid-value", `${kind} "${name}" needs file:, environment:${kind === "config" ? " or content:" : ""}`, declaration.keyAt());
   return undefined;
 }

@@ -1,4 +1,4 @@
-import type { NamedVolume, Network, RunFlag } from "../../model/project.js";
+import type { IpamPool, Located, NamedVolume, Network, Setting } from "../../model/project.js";
 import { asBoolean, isMapping, keyValueEntries, scalarText, type Node } from "./context.js";
 
 /** Top-level `networks:`, plus the implicit `default` network compose creates for every project. */
@@ -11,46 +11,32 @@ export function normalizeNetworks(top: Node, used: ReadonlySet<string>): Network
     const spec = declared?.child(key);
     const at = declared && key in declared.value ? declared.keyAt(key) : top.at();
     if (!spec) {
-      out.push({ key, dockerName: `${top.ctx.projectName}_${key}`, external: false, createArgs: [], at });
+      out.push({ key, dockerName: `${top.ctx.projectName}_${key}`, external: false, driverOpts: [], labels: [], at });
       continue;
     }
     const external = externalName(spec);
     const name = scalarText(spec.get("name"));
     if (external !== undefined) {
       rejectSettingsOfExternal(spec, "network", key);
-      out.push({ key, dockerName: external || name || key, external: true, createArgs: [], at });
+      out.push({ key, dockerName: external || name || key, external: true, driverOpts: [], labels: [], at });
       continue;
     }
-    const args: RunFlag[] = [];
-    const driver = scalarText(spec.get("driver"));
-    if (driver) args.push({ argv: ["--driver", driver], at: spec.at("driver") });
-    for (const e of keyValueEntries(spec, "driver_opts")) args.push({ argv: ["--opt", `${e.name}=${e.value ?? ""}`], at: spec.at(...e.path) });
-    if (asBoolean(spec.get("internal"))) args.push({ argv: ["--internal"], at: spec.at("internal") });
-    if (asBoolean(spec.get("attachable"))) args.push({ argv: ["--attachable"], at: spec.at("attachable") });
-    if (asBoolean(spec.get("enable_ipv6"))) args.push({ argv: ["--ipv6"], at: spec.at("enable_ipv6") });
     if (spec.has("enable_ipv4")) spec.ctx.diagnostics.error("unsupported-key", "enable_ipv4 needs docker 28 or newer and is not supported", spec.keyAt("enable_ipv4"));
     const ipam = spec.child("ipam");
-    if (ipam) {
-      const ipamDriver = scalarText(ipam.get("driver"));
-      if (ipamDriver) args.push({ argv: ["--ipam-driver", ipamDriver], at: ipam.at("driver") });
-      for (const e of keyValueEntries(ipam, "options")) args.push({ argv: ["--ipam-opt", `${e.name}=${e.value ?? ""}`], at: ipam.at(...e.path) });
-      const configs = ipam.get("config");
-      if (Array.isArray(configs)) {
-        configs.forEach((c, i) => {
-          if (!isMapping(c)) return;
-          const subnet = scalarText(c.subnet);
-          if (subnet) args.push({ argv: ["--subnet", subnet], at: ipam.at("config", i, "subnet") });
-          const range = scalarText(c.ip_range);
-          if (range) args.push({ argv: ["--ip-range", range], at: ipam.at("config", i, "ip_range") });
-          const gateway = scalarText(c.gateway);
-          if (gateway) args.push({ argv: ["--gateway", gateway], at: ipam.at("config", i, "gateway") });
-          const aux = ipam.descend("config", i);
-          if (aux) for (const e of keyValueEntries(aux, "aux_addresses")) args.push({ argv: ["--aux-address", `${e.name}=${e.value ?? ""}`], at: aux.at(...e.path) });
-        });
-      }
-    }
-    for (const e of keyValueEntries(spec, "labels")) args.push({ argv: ["--label", `${e.name}=${e.value ?? ""}`], at: spec.at(...e.path) });
-    out.push({ key, dockerName: name ?? `${top.ctx.projectName}_${key}`, external: false, createArgs: args, at });
+    const network: Network = {
+      key,
+      dockerName: name ?? `${top.ctx.projectName}_${key}`,
+      external: false,
+      ...located(spec, "driver"),
+      driverOpts: settings(spec, "driver_opts"),
+      ...switchOf(spec, "internal", "internal"),
+      ...switchOf(spec, "attachable", "attachable"),
+      ...switchOf(spec, "enable_ipv6", "enableIpv6"),
+      ...(ipam ? { ipam: { ...located(ipam, "driver"), options: settings(ipam, "options"), config: ipamPools(ipam), at: ipam.at() } } : {}),
+      labels: settings(spec, "labels"),
+      at,
+    };
+    out.push(network);
   }
   return out;
 }
@@ -64,19 +50,14 @@ export function normalizeVolumes(top: Node): NamedVolume[] {
     .map((key): NamedVolume => {
       const spec = declared.child(key);
       const at = declared.keyAt(key);
-      if (!spec) return { key, dockerName: `${top.ctx.projectName}_${key}`, external: false, createArgs: [], at };
+      if (!spec) return { key, dockerName: `${top.ctx.projectName}_${key}`, external: false, driverOpts: [], labels: [], at };
       const name = scalarText(spec.get("name"));
       const external = externalName(spec);
       if (external !== undefined) {
         rejectSettingsOfExternal(spec, "volume", key);
-        return { key, dockerName: external || name || key, external: true, createArgs: [], at };
+        return { key, dockerName: external || name || key, external: true, driverOpts: [], labels: [], at };
       }
-      const args: RunFlag[] = [];
-      const driver = scalarText(spec.get("driver"));
-      if (driver) args.push({ argv: ["--driver", driver], at: spec.at("driver") });
-      for (const e of keyValueEntries(spec, "driver_opts")) args.push({ argv: ["--opt", `${e.name}=${e.value ?? ""}`], at: spec.at(...e.path) });
-      for (const e of keyValueEntries(spec, "labels")) args.push({ argv: ["--label", `${e.name}=${e.value ?? ""}`], at: spec.at(...e.path) });
-      return { key, dockerName: name ?? `${top.ctx.projectName}_${key}`, external: false, createArgs: args, at };
+      return { key, dockerName: name ?? `${top.ctx.projectName}_${key}`, external: false, ...located(spec, "driver"), driverOpts: settings(spec, "driver_opts"), labels: settings(spec, "labels"), at };
     });
 }
 
@@ -92,4 +73,35 @@ function externalName(spec: Node): string | undefined {
   const ext = spec.get("external");
   if (isMapping(ext)) return scalarText(ext.name) ?? "";
   return asBoolean(ext) ? "" : undefined;
+}
+
+/** `{driver: {value, at}}` when the key has a non-empty text, `{}` when not. */
+function located<K extends string>(spec: Node, key: K): { [P in K]?: Located<string> } {
+  const text = scalarText(spec.get(key));
+  return (text ? { [key]: { value: text, at: spec.at(key) } } : {}) as { [P in K]?: Located<string> };
+}
+
+/** A switch that is on; one that is off means the default and is left out, as `docker network create` has no flag to say so. */
+function switchOf<K extends string>(spec: Node, key: string, field: K): { [P in K]?: Located<boolean> } {
+  return (asBoolean(spec.get(key)) ? { [field]: { value: true, at: spec.at(key) } } : {}) as { [P in K]?: Located<boolean> };
+}
+
+/** `driver_opts`, `labels`, IPAM `options`: names with values, a bare name meaning an empty value. */
+function settings(spec: Node, key: string): Setting[] {
+  return keyValueEntries(spec, key).map((e) => ({ name: e.name, value: e.value ?? "", at: spec.at(...e.path) }));
+}
+
+function ipamPools(ipam: Node): IpamPool[] {
+  const configs = ipam.get("config");
+  if (!Array.isArray(configs)) return [];
+  return configs.flatMap((c, i): IpamPool[] => {
+    const pool = ipam.descend("config", i);
+    if (!isMapping(c) || !pool) return [];
+    return [{ ...located(pool, "subnet"), ...locatedAs(pool, "ip_range", "ipRange"), ...located(pool, "gateway"), auxAddresses: settings(pool, "aux_addresses") }];
+  });
+}
+
+function locatedAs<K extends string>(spec: Node, key: string, field: K): { [P in K]?: Located<string> } {
+  const text = scalarText(spec.get(key));
+  return (text ? { [field]: { value: text, at: spec.at(key) } } : {}) as { [P in K]?: Located<string> };
 }

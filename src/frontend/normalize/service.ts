@@ -1,5 +1,6 @@
 import type {
   Dependency,
+  ExternalLink,
   Healthcheck,
   ImageSource,
   Label,
@@ -9,7 +10,6 @@ import type {
   NetworkAttachment,
   NetworkMode,
   RestartPolicy,
-  RunFlag,
   Service,
   StopPolicy,
   VolumesFrom,
@@ -20,11 +20,11 @@ import { normalizePorts } from "./ports.js";
 import { containerName } from "./names.js";
 import { commandWords, normalizeEnvironment } from "./process-settings.js";
 import { normalizeProvidedFiles } from "./provided-files.js";
-import { gpuRequest, RUN_FLAG_RULES } from "./run-flags.js";
+import { CONTAINER_KEYS, normalizeContainerSettings } from "./container-settings.js";
 import { integerWithin, MAX_DURATION_SECONDS, parseDuration, rangeText, wholeSeconds } from "./units-of-measure.js";
-import { normalizeMounts } from "./volumes.js";
+import { normalizeMounts, normalizeTmpfs } from "./volumes.js";
 
-/** Keys this module reads itself; everything else is a run-flag rule, an extension, or rejected. */
+/** Keys this module reads itself; everything else is a container setting, an extension, or rejected. */
 const STRUCTURED_KEYS = new Set([
   "image", "build", "pull_policy", "command", "entrypoint", "environment", "env_file", "labels", "ports", "expose",
   "volumes", "tmpfs", "volumes_from", "links", "external_links", "depends_on", "network_mode", "networks",
@@ -51,19 +51,11 @@ const IGNORED_KEYS: Readonly<Record<string, string>> = {
   develop: "develop is for `docker compose watch` during development; it has no meaning on a host and is ignored",
 };
 
-/** Each rule's place: flags go into the unit in the rules' order, whatever the order of the keys. */
-const RUN_FLAG_ORDER = new Map(Object.keys(RUN_FLAG_RULES).map((key, i) => [key, i]));
-
 /** Turns one validated service mapping into the model, reporting what cannot be compiled. */
 export function normalizeService(node: Node, name: string, format: "v1" | "compose", top: Node): Service | undefined {
   const ctx = node.ctx;
-  const flagKeys: string[] = [];
   for (const key of Object.keys(node.value)) {
-    if (RUN_FLAG_ORDER.has(key)) {
-      if (node.has(key)) flagKeys.push(key);
-      continue;
-    }
-    if (STRUCTURED_KEYS.has(key) || key.startsWith("x-")) continue;
+    if (CONTAINER_KEYS.has(key) || STRUCTURED_KEYS.has(key) || key.startsWith("x-")) continue;
     const ignored = IGNORED_KEYS[key];
     if (ignored !== undefined) {
       ctx.diagnostics.warning("unsupported-key", `service "${name}": ${ignored}`, node.keyAt(key));
@@ -73,12 +65,9 @@ export function normalizeService(node: Node, name: string, format: "v1" | "compo
   }
 
   const image = imageSource(node, name);
-  const runFlags: RunFlag[] = [];
-  flagKeys.sort((a, b) => RUN_FLAG_ORDER.get(a)! - RUN_FLAG_ORDER.get(b)!);
-  for (const key of flagKeys) runFlags.push(...RUN_FLAG_RULES[key]!(node, key));
-  runFlags.push(...deployFlags(node, name));
-  const networkMode = normalizeNetworkMode(node);
-  if (networkMode && node.has("networks")) node.ctx.diagnostics.error("invalid-value", `service "${name}": network_mode and networks cannot be combined`, node.keyAt("networks"));
+  const container = normalizeContainerSettings(node, name);
+  const networkMode = normalizeNetworkMode(node) ?? (format === "v1" ? { kind: "bridge" as const, at: node.keyAt() } : undefined);
+  if (node.has("network_mode") && node.has("networks")) node.ctx.diagnostics.error("invalid-value", `service "${name}": network_mode and networks cannot be combined`, node.keyAt("networks"));
   const dependsOn = [...explicitDependencies(node)];
   const links = normalizeLinks(node);
   const volumesFrom = normalizeVolumesFrom(node);
@@ -87,9 +76,10 @@ export function normalizeService(node: Node, name: string, format: "v1" | "compo
   if (networkMode?.kind === "service") dependsOn.push(implied(networkMode.service, "network_mode", networkMode.at));
   const ipc = namespaceMode(node, "ipc");
   const pid = namespaceMode(node, "pid");
-  for (const mode of [ipc, pid]) if (mode?.kind === "service") dependsOn.push(implied(mode.service, "network_mode", mode.at));
+  if (ipc?.kind === "service") dependsOn.push(implied(ipc.service, "ipc", ipc.at));
+  if (pid?.kind === "service") dependsOn.push(implied(pid.service, "pid", pid.at));
   checkExtension(node);
-  for (const e of externalLinks(node)) runFlags.push(e);
+  const externalLinks = normalizeExternalLinks(node);
   checkScale(node);
 
   if (!image) return undefined;
@@ -115,6 +105,7 @@ export function normalizeService(node: Node, name: string, format: "v1" | "compo
     ports: normalizePorts(node),
     expose: exposeList(node),
     mounts: normalizeMounts(node),
+    tmpfs: normalizeTmpfs(node),
     files: [...normalizeProvidedFiles(node, top, "secret"), ...normalizeProvidedFiles(node, top, "config")],
     volumesFrom,
     links,
@@ -131,7 +122,8 @@ export function normalizeService(node: Node, name: string, format: "v1" | "compo
     ...(healthcheck ? { healthcheck } : {}),
     postStart: normalizeHooks(node, "post_start"),
     preStop: normalizeHooks(node, "pre_stop"),
-    runFlags,
+    container,
+    externalLinks,
   };
 }
 
@@ -257,8 +249,8 @@ function normalizeLinks(node: Node): Link[] {
   return linkEntries(node, "links").map((l) => ({ service: l.name, alias: l.alias, at: l.at }));
 }
 
-function externalLinks(node: Node): RunFlag[] {
-  return linkEntries(node, "external_links").map((l) => ({ argv: ["--link", `${l.name}:${l.alias}`], at: l.at }));
+function normalizeExternalLinks(node: Node): ExternalLink[] {
+  return linkEntries(node, "external_links").map((l) => ({ container: l.name, alias: l.alias, at: l.at }));
 }
 
 function normalizeVolumesFrom(node: Node): VolumesFrom[] {
@@ -350,6 +342,7 @@ function normalizeNetworks(node: Node, format: "v1" | "compose"): NetworkAttachm
       ...(ipv4 ? { ipv4Address: ipv4 } : {}),
       ...(ipv6 ? { ipv6Address: ipv6 } : {}),
       linkLocalIps: texts(spec, "link_local_ips"),
+      ...(spec?.has("priority") && Number.isFinite(priority) ? { priority } : {}),
       at: map.keyAt(name),
     };
     return { attachment, priority: Number.isFinite(priority) ? priority : 0 };
@@ -414,7 +407,7 @@ function normalizeHealthcheck(node: Node): Healthcheck | undefined {
   if (!hc) return undefined;
   const at = node.at("healthcheck");
   const duration = (key: string): number | undefined => boundedDuration(hc, key);
-  if (asBoolean(hc.get("disable")) === true) return { test: ["NONE"], at };
+  if (asBoolean(hc.get("disable")) === true) return { kind: "disabled", at };
   const rawTest = hc.get("test");
   let test: string[] = [];
   if (typeof rawTest === "string") test = ["CMD-SHELL", rawTest];
@@ -432,8 +425,12 @@ function normalizeHealthcheck(node: Node): Healthcheck | undefined {
   const timeout = duration("timeout");
   const startPeriod = duration("start_period");
   if (hc.has("start_interval")) node.ctx.diagnostics.error("unsupported-key", "healthcheck.start_interval needs docker 25 or newer and is not supported", hc.keyAt("start_interval"));
+  if (test[0] === "NONE") return { kind: "disabled", at };
+  // docker joins the words of a CMD-SHELL test with spaces into one command for the shell.
+  const kind =
+    test[0] === "CMD-SHELL" ? { kind: "shell" as const, command: test.slice(1).join(" ") } : test[0] === "CMD" ? { kind: "exec" as const, argv: test.slice(1) } : { kind: "image" as const };
   return {
-    test,
+    ...kind,
     ...(interval !== undefined ? { intervalSeconds: interval } : {}),
     ...(timeout !== undefined ? { timeoutSeconds: timeout } : {}),
     ...(startPeriod !== undefined ? { startPeriodSeconds: startPeriod } : {}),
@@ -443,44 +440,6 @@ function normalizeHealthcheck(node: Node): Healthcheck | undefined {
 }
 
 const MAX_RETRIES = 2 ** 31 - 1;
-
-/** `deploy:` is swarm's; the parts that mean something for one container become flags. */
-function deployFlags(node: Node, service: string): RunFlag[] {
-  const deploy = node.child("deploy");
-  if (!deploy) return [];
-  const out: RunFlag[] = [];
-  for (const key of Object.keys(deploy.value)) {
-    if (key === "resources" || key === "replicas" || key.startsWith("x-")) continue;
-    node.ctx.diagnostics.error("unsupported-key", `deploy.${key} is a swarm setting with no meaning for one container; remove it`, deploy.keyAt(key));
-  }
-  const replicas = deploy.get("replicas");
-  if (replicas !== undefined && replicas !== 1 && replicas !== "1") {
-    deploy.error(`service "${service}": deploy.replicas other than 1 is not supported: each service runs one container under one unit`, "replicas");
-  }
-  const limits = deploy.descend("resources", "limits");
-  const reservations = deploy.descend("resources", "reservations");
-  // Checked by the rules of the service keys they stand for (cpus, mem_limit...), ranges included.
-  const flag = (n: Node | undefined, key: string, rule: string) => {
-    if (n?.has(key)) out.push(...RUN_FLAG_RULES[rule]!(n, key));
-  };
-  flag(limits, "cpus", "cpus");
-  flag(limits, "memory", "mem_limit");
-  flag(limits, "pids", "pids_limit");
-  flag(reservations, "memory", "mem_reservation");
-  if (reservations?.has("cpus")) node.ctx.diagnostics.error("unsupported-key", "deploy.resources.reservations.cpus has no docker run equivalent", reservations.keyAt("cpus"));
-  const devices = reservations?.get("devices");
-  if (reservations && Array.isArray(devices)) {
-    devices.forEach((_, i) => {
-      const request = reservations.descend("devices", i);
-      if (!request) return;
-      const capabilities = request.get("capabilities");
-      // docker run can reserve GPUs only (--gpus); compose sends any other capability to the engine's device drivers.
-      if (Array.isArray(capabilities) && capabilities.some((c) => scalarText(c) === "gpu")) out.push(gpuRequest(request));
-      else request.ctx.diagnostics.error("unsupported-key", "docker run can reserve only GPU devices (capabilities: [gpu], as --gpus); other device capabilities have no flag", request.keyAt("capabilities"));
-    });
-  }
-  return out;
-}
 
 function checkScale(node: Node): void {
   const scale = node.get("scale");

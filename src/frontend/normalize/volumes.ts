@@ -1,13 +1,13 @@
 import { posix } from "node:path";
 import type { SourceLocation } from "../../diagnostics.js";
-import type { Mount } from "../../model/project.js";
+import type { BindOptions, Consistency, Mount, TmpfsEntry } from "../../model/project.js";
 import { asBoolean, isMapping, scalarText, type Node } from "./context.js";
 import { isByteSize } from "./units-of-measure.js";
 import { startsWithHome } from "../input-paths.js";
 
 const MODE_FLAGS = new Set(["ro", "rw", "z", "Z", "shared", "slave", "private", "rshared", "rslave", "rprivate", "nocopy", "cached", "delegated", "consistent"]);
 
-/** `volumes:` of a service (short and long syntax) and `tmpfs:`, as mounts. */
+/** `volumes:` of a service (short and long syntax), as mounts. */
 export function normalizeMounts(service: Node): Mount[] {
   const out: Mount[] = [];
   const raw = service.get("volumes");
@@ -17,6 +17,12 @@ export function normalizeMounts(service: Node): Mount[] {
       if (mount) out.push(mount);
     });
   }
+  return out;
+}
+
+/** `tmpfs:` of a service: a path, or a list of them, each with the kernel's mount options after a colon. */
+export function normalizeTmpfs(service: Node): TmpfsEntry[] {
+  const out: TmpfsEntry[] = [];
   const tmpfs = service.get("tmpfs");
   const tmpfsList = Array.isArray(tmpfs) ? tmpfs : tmpfs === undefined || tmpfs === null ? [] : [tmpfs];
   tmpfsList.forEach((item, i) => {
@@ -27,7 +33,7 @@ export function normalizeMounts(service: Node): Mount[] {
       service.ctx.diagnostics.error("invalid-value", `tmpfs target "${target}" must be an absolute path`, at);
       return;
     }
-    out.push({ type: "tmpfs", target, options: options ? options.split(",") : [], at });
+    out.push({ target, options: options ? options.split(",") : [], at });
   });
   return out;
 }
@@ -61,11 +67,56 @@ function shortVolume(service: Node, text: string, i: number): Mount | undefined 
     service.error(`volume target "${target}" must be an absolute path`, "volumes", i);
     return undefined;
   }
-  const readOnly = modes.includes("ro");
-  const options = modes.filter((m) => m !== "ro" && m !== "rw");
-  if (source === undefined || source === "") return { type: "anonymous", target, readOnly, options, at };
-  if (isHostPath(source)) return { type: "bind", source: hostPath(service, source, at), target, readOnly, options, at };
-  return { type: "volume", volume: source, target, readOnly, options, at };
+  const options = modeOptions(modes);
+  if (typeof options === "string") {
+    service.error(`invalid volume mode "${options}" in "${text}": it conflicts with another mode given`, "volumes", i);
+    return undefined;
+  }
+  const { readOnly, bind, nocopy, consistency } = options;
+  const extra = consistency ? { consistency } : {};
+  const isBind = source !== undefined && source !== "" && isHostPath(source);
+  const misplaced = isBind ? (nocopy ? "nocopy" : undefined) : (bind.propagation ?? bind.selinux);
+  if (misplaced !== undefined) {
+    service.error(`invalid volume mode "${misplaced}" in "${text}": it applies to ${isBind ? "volumes" : "bind mounts"} only`, "volumes", i);
+    return undefined;
+  }
+  if (source === undefined || source === "") return { type: "anonymous", target, readOnly, nocopy, ...extra, at };
+  if (isHostPath(source)) return { type: "bind", source: hostPath(service, source, at), target, readOnly, bind, ...extra, at };
+  return { type: "volume", volume: source, target, readOnly, nocopy, ...extra, at };
+}
+
+const PROPAGATION = new Set(["shared", "slave", "private", "rshared", "rslave", "rprivate"]);
+const CONSISTENCY = new Set(["cached", "delegated", "consistent"]);
+
+/** The words of a short-syntax mode (`ro,z`) as the long syntax's options; a word that contradicts another is returned. */
+function modeOptions(modes: readonly string[]): { readOnly: boolean; bind: BindOptions; nocopy: boolean; consistency?: Consistency } | string {
+  let access: string | undefined;
+  let propagation: BindOptions["propagation"];
+  let selinux: BindOptions["selinux"];
+  let consistency: Consistency | undefined;
+  let nocopy = false;
+  for (const m of modes) {
+    const clash = (current: string | undefined) => current !== undefined && current !== m;
+    if (m === "ro" || m === "rw") {
+      if (clash(access)) return m;
+      access = m;
+    } else if (m === "z" || m === "Z") {
+      if (clash(selinux)) return m;
+      selinux = m;
+    } else if (PROPAGATION.has(m)) {
+      if (clash(propagation)) return m;
+      propagation = m as BindOptions["propagation"];
+    } else if (CONSISTENCY.has(m)) {
+      if (clash(consistency)) return m;
+      consistency = m as Consistency;
+    } else if (m === "nocopy") nocopy = true;
+  }
+  return {
+    readOnly: access === "ro",
+    bind: { ...(propagation ? { propagation } : {}), ...(selinux ? { selinux } : {}) },
+    nocopy,
+    ...(consistency ? { consistency } : {}),
+  };
 }
 
 function longVolume(service: Node, i: number): Mount | undefined {
@@ -85,33 +136,30 @@ function longVolume(service: Node, i: number): Mount | undefined {
     case "bind": {
       if (!source) return void item.error("a bind mount needs a source", "type");
       const bind = item.child("bind");
-      const options: string[] = [];
       const propagation = scalarText(bind?.get("propagation"));
-      if (propagation) options.push(propagation);
+      if (propagation && !PROPAGATION.has(propagation)) return void bind!.error(`bind propagation "${propagation}" must be one of ${[...PROPAGATION].join(", ")}`, "propagation");
       const selinux = scalarText(bind?.get("selinux"));
-      if (selinux) options.push(selinux);
+      if (selinux && selinux !== "z" && selinux !== "Z") return void bind!.error(`bind selinux "${selinux}" must be z or Z`, "selinux");
       if (bind && asBoolean(bind.get("create_host_path")) === false) unsupported("bind", "bind.create_host_path: false is not supported: docker creates missing host paths for -v mounts");
-      return { type: "bind", source: hostPath(service, source, item.at("source")), target, readOnly, options, at };
+      const options: BindOptions = { ...(propagation ? { propagation: propagation as BindOptions["propagation"] } : {}), ...(selinux ? { selinux: selinux as BindOptions["selinux"] } : {}) };
+      return { type: "bind", source: hostPath(service, source, item.at("source")), target, readOnly, bind: options, at };
     }
     case "volume": {
       const volume = item.child("volume");
-      const options = volume && asBoolean(volume.get("nocopy")) ? ["nocopy"] : [];
+      const nocopy = (volume && asBoolean(volume.get("nocopy"))) ?? false;
       if (volume?.has("subpath")) unsupported("volume", "volume.subpath needs docker 26 or newer and is not supported");
-      if (!source) return { type: "anonymous", target, readOnly, options, at };
-      return { type: "volume", volume: source, target, readOnly, options, at };
+      if (!source) return { type: "anonymous", target, readOnly, nocopy, at };
+      return { type: "volume", volume: source, target, readOnly, nocopy, at };
     }
     case "tmpfs": {
       const tmpfs = item.child("tmpfs");
-      const options: string[] = [];
       const size = tmpfs?.get("size");
-      if (size !== undefined && size !== null) {
-        if (!isByteSize(size as string | number)) return void item.error(`invalid tmpfs size "${String(size)}"`, "tmpfs", "size");
-        options.push(`size=${String(size)}`);
-      }
-      const mode = tmpfs?.get("mode");
-      if (mode !== undefined && mode !== null) options.push(`mode=${typeof mode === "number" ? mode.toString(8) : String(mode)}`);
-      if (readOnly) options.push("ro");
-      return { type: "tmpfs", target, options, at };
+      if (size !== undefined && size !== null && !isByteSize(size as string | number)) return void item.error(`invalid tmpfs size "${String(size)}"`, "tmpfs", "size");
+      const modeValue = tmpfs?.get("mode");
+      // A number is the bits, as compose reads it (YAML's 0o1777); a string is octal digits.
+      const mode = modeValue === undefined || modeValue === null ? undefined : typeof modeValue === "number" ? modeValue : /^0?[0-7]{1,4}$/.test(String(modeValue)) ? Number.parseInt(String(modeValue), 8) : Number.NaN;
+      if (mode !== undefined && !(Number.isInteger(mode) && mode >= 0 && mode <= 0o7777)) return void item.error(`invalid tmpfs mode "${String(modeValue)}": give permission bits in octal, such as 1777`, "tmpfs", "mode");
+      return { type: "tmpfs", target, readOnly, ...(size !== undefined && size !== null ? { size: String(size) } : {}), ...(mode !== undefined ? { mode } : {}), at };
     }
     default:
       unsupported("type", `volume type "${type}" is not supported; use bind, volume or tmpfs`);

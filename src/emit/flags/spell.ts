@@ -1,5 +1,5 @@
-import type { DiagnosticBag, SourceLocation } from "../diagnostics.js";
-import type { Engine, FlagCommand } from "./engine.js";
+import type { DiagnosticBag, SourceLocation } from "../../diagnostics.js";
+import type { Engine, FlagCommand } from "../engine.js";
 
 /** Words for one command line, split around the subcommand. */
 export interface SpelledFlags {

@@ -1,4 +1,4 @@
-import type { FlagCommand, FlagRule, FlagSpelling, FlagTable, FlagUnsupported } from "./engine.js";
+import type { FlagCommand, FlagRule, FlagSpelling, FlagTable, FlagUnsupported } from "../engine.js";
 
 /**
  * Every docker flag compose2units emits, as podman 4.3 (Debian 12) takes
