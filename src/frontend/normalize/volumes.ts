@@ -4,8 +4,7 @@ import type { Mount } from "../../model/project.js";
 import { asBoolean, isMapping, scalarText, type Node } from "./context.js";
 import { isByteSize } from "./units-of-measure.js";
 import { startsWithHome } from "../input-paths.js";
-
-const MODE_FLAGS = new Set(["ro", "rw", "z", "Z", "shared", "slave", "private", "rshared", "rslave", "rprivate", "nocopy", "cached", "delegated", "consistent"]);
+import { isWindowsPath, parseVolume, type VolumeShortSyntax } from "../short-syntax/volume.js";
 
 /** `volumes:` of a service (short and long syntax) and `tmpfs:`, as mounts. */
 export function normalizeMounts(service: Node): Mount[] {
@@ -34,38 +33,30 @@ export function normalizeMounts(service: Node): Mount[] {
 
 function shortVolume(service: Node, text: string, i: number): Mount | undefined {
   const at = service.at("volumes", i);
-  const parts = text.split(":");
-  let source: string | undefined;
-  let target: string;
-  let modes: string[] = [];
-  if (parts.length === 1) {
-    target = parts[0]!;
-  } else if (parts.length === 2 && parts[0]!.startsWith("/") && parts[1]!.split(",").every((m) => MODE_FLAGS.has(m))) {
-    target = parts[0]!;
-    modes = parts[1]!.split(",");
-  } else if (parts.length === 2 || parts.length === 3) {
-    source = parts[0]!;
-    target = parts[1]!;
-    modes = parts[2] ? parts[2].split(",") : [];
-  } else {
-    service.error(`invalid volume "${text}": expected [SOURCE:]TARGET[:MODE]`, "volumes", i);
+  const result = parseVolume(text);
+  if (!result.ok) {
+    service.error(`invalid volume "${text}": ${result.reason}`, "volumes", i);
     return undefined;
   }
-  target = withoutTrailingSlash(target);
-  const unknown = modes.filter((m) => !MODE_FLAGS.has(m));
-  if (unknown.length > 0) {
-    service.error(`invalid volume mode "${unknown.join(",")}" in "${text}"`, "volumes", i);
-    return undefined;
-  }
+  const volume = result.value;
+  const target = withoutTrailingSlash(volume.target);
   if (!target.startsWith("/")) {
-    service.error(`volume target "${target}" must be an absolute path`, "volumes", i);
+    // `v:/data` reaches here whole: compose reads a one-letter name before a colon as a Windows drive.
+    const drive = volume.source === undefined && isWindowsPath(target) ? `; docker compose reads "${target.slice(0, 2)}" as a Windows drive, so a one-letter volume name cannot be used in the short syntax` : "";
+    service.error(`volume target "${target}" must be an absolute path${drive}`, "volumes", i);
     return undefined;
   }
-  const readOnly = modes.includes("ro");
-  const options = modes.filter((m) => m !== "ro" && m !== "rw");
-  if (source === undefined || source === "") return { type: "anonymous", target, readOnly, options, at };
-  if (isHostPath(source)) return { type: "bind", source: hostPath(service, source, at), target, readOnly, options, at };
-  return { type: "volume", volume: source, target, readOnly, options, at };
+  const readOnly = volume.readOnly;
+  const options = mountOptions(volume);
+  if (volume.source === undefined) return { type: "anonymous", target, readOnly, options, at };
+  if (volume.type === "bind") return { type: "bind", source: hostPath(service, volume.source, at), target, readOnly, options, at };
+  return { type: "volume", volume: volume.source, target, readOnly, options, at };
+}
+
+/** The mode words docker's `--volume` takes besides ro/rw, from the typed modes. */
+function mountOptions(volume: VolumeShortSyntax): string[] {
+  const words = [volume.bind?.selinux, volume.bind?.propagation, volume.volume?.nocopy ? "nocopy" : undefined, volume.consistency];
+  return words.filter((w): w is string => w !== undefined);
 }
 
 function longVolume(service: Node, i: number): Mount | undefined {
@@ -119,10 +110,6 @@ function longVolume(service: Node, i: number): Mount | undefined {
   }
 }
 
-function isHostPath(source: string): boolean {
-  return source.startsWith("/") || source.startsWith(".") || source.startsWith("~");
-}
-
 /**
  * Relative host paths are relative to the project directory, as in compose.
  * `~` is the home of whoever runs docker compose; the units run as root on
@@ -131,6 +118,10 @@ function isHostPath(source: string): boolean {
  */
 function hostPath(service: Node, source: string, at: SourceLocation): string {
   if (source.startsWith("/")) return withoutTrailingSlash(posix.normalize(source));
+  if (isWindowsPath(source)) {
+    service.ctx.diagnostics.error("invalid-value", `"${source}" is a Windows path; the units run on a Linux host: write the path on the host`, at);
+    return source;
+  }
   if (startsWithHome(source)) {
     const path = withoutTrailingSlash(posix.join("/root", source.slice(1)));
     service.ctx.diagnostics.warning("invalid-value", `"${source}" is ${path} on the host: the units run as root, whose home is /root; write the absolute path to mean another user's home`, at);
