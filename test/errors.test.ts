@@ -67,6 +67,19 @@ describe("dependency errors", () => {
     ]);
   });
 
+  it("names ipc and pid, not network_mode, when their service: reference is undefined", () => {
+    const errors = errorsOf(`services:
+  web:
+    image: nginx
+    ipc: service:shm
+    pid: service:tools
+`);
+    expect(errors).toEqual([
+      'compose.yml:4:10: error undefined-reference: service "web" refers to (ipc) undefined service "shm"',
+      'compose.yml:5:10: error undefined-reference: service "web" refers to (pid) undefined service "tools"',
+    ]);
+  });
+
   it("reports undefined networks and volumes", () => {
     const errors = errorsOf(`services:
   web:

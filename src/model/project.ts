@@ -114,7 +114,8 @@ export interface Link {
 
 /**
  * An ordering edge between services. Explicit ones come from `depends_on`;
- * implied ones from links, volumes_from and `network_mode: service:x`.
+ * implied ones from links, volumes_from and `service:x` in network_mode, ipc or pid
+ * (the origin names the key, so a message can point the reader to it).
  */
 export interface Dependency {
   readonly service: string;
@@ -123,7 +124,7 @@ export interface Dependency {
   readonly required: boolean;
   /** true: restart this service when the dependency restarts. */
   readonly restart: boolean;
-  readonly origin: "depends_on" | "links" | "volumes_from" | "network_mode";
+  readonly origin: "depends_on" | "links" | "volumes_from" | "network_mode" | "ipc" | "pid";
   readonly at: SourceLocation;
 }
 

@@ -114,7 +114,8 @@ describe("normalization into the model", () => {
   it("links, volumes_from and network_mode/ipc/pid: service:x imply dependencies", () => {
     expect(r.service("cache").dependsOn.map((d) => [d.service, d.origin])).toEqual([
       ["db", "depends_on"],
-      ["web", "network_mode"],
+      // The edge names the key it came from: pid, not network_mode.
+      ["web", "pid"],
     ]);
     expect(r.service("cache").networkMode).toMatchObject({ kind: "service", service: "db" });
     expect(r.service("cache").ipc).toMatchObject({ kind: "service", service: "db" });

@@ -67,7 +67,8 @@ export function serviceUnit(ordered: OrderedProject, service: Service, host: Hos
     // A legacy link on Docker's default bridge is bound to one container: a replaced container
     // leaves it dangling. On a user network, links are DNS aliases and follow the new container.
     const legacyLink = d.origin === "links" && service.networks.length === 0;
-    if (d.required && (d.restart || d.origin === "network_mode" || legacyLink)) {
+    const sharesNamespace = d.origin === "network_mode" || d.origin === "ipc" || d.origin === "pid";
+    if (d.required && (d.restart || sharesNamespace || legacyLink)) {
       // Requires= also carries the dependency's restarts over to this unit: wanted for
       // `restart: true`, needed for shared namespaces and legacy links.
       needs(unit);
