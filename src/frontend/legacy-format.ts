@@ -1,6 +1,7 @@
 import type { DiagnosticBag } from "../diagnostics.js";
 import type { LocationIndex } from "./location-index.js";
 import type { RawMapping, RawValue } from "./parse-yaml.js";
+import { parseNamespaceReference } from "./short-syntax/reference.js";
 
 export type FileFormat = "v1" | "compose";
 
@@ -45,7 +46,8 @@ function migrateService(service: RawMapping, pointer: string, services: Readonly
     switch (key) {
       case "net": {
         // v1 wrote `net: container:NAME` for another service of the file too; docker-compose 1.x read that as service:NAME.
-        const other = typeof value === "string" ? /^container:(.+)$/.exec(value)?.[1] : undefined;
+        const reference = typeof value === "string" ? parseNamespaceReference(value) : undefined;
+        const other = reference?.ok && reference.value.kind === "container" ? reference.value.name : undefined;
         out.network_mode = other !== undefined && services.has(other) ? `service:${other}` : value;
         move("net", "network_mode");
         break;

@@ -16,6 +16,9 @@ import { flattenTree } from "./tree.js";
 import { inputReader, sizeRefusal, type InputReader } from "./input-files.js";
 import { LoadBudget } from "./limits.js";
 import { validateAgainstSchema } from "./validate-schema.js";
+import { parseLink } from "./short-syntax/link.js";
+import { parseNamespaceReference } from "./short-syntax/reference.js";
+import { parseVolumesFrom } from "./short-syntax/volumes-from.js";
 import { findIllFormed } from "../text-encoding.js";
 
 export interface LoadOptions {
@@ -360,22 +363,27 @@ function pick(services: RawMapping, names: ReadonlySet<string>): RawMapping {
   return out;
 }
 
-/** Names a raw service depends on: depends_on, links, volumes_from and `service:` namespaces. */
+/**
+ * Names a raw service depends on: depends_on, links, volumes_from and `service:` namespaces,
+ * read by the parsers normalization uses; an entry they refuse names nothing here and is reported there.
+ */
 function dependencyNames(service: RawMapping): string[] {
   const out: string[] = [];
   const dependsOn = service.depends_on;
   if (Array.isArray(dependsOn)) out.push(...dependsOn.map((d) => String(d)));
   else if (isMapping(dependsOn)) out.push(...Object.keys(dependsOn));
-  if (Array.isArray(service.links)) out.push(...service.links.map((l) => String(l).split(":")[0]!));
-  if (Array.isArray(service.volumes_from)) {
-    for (const v of service.volumes_from) {
-      const parts = String(v).split(":");
-      if (parts[0] !== "container") out.push(parts[0]!);
-    }
+  for (const l of Array.isArray(service.links) ? service.links : []) {
+    const link = parseLink(String(l));
+    if (link.ok) out.push(link.value.name);
+  }
+  for (const v of Array.isArray(service.volumes_from) ? service.volumes_from : []) {
+    const entry = parseVolumesFrom(String(v));
+    if (entry.ok && entry.value.source.kind === "service") out.push(entry.value.source.name);
   }
   for (const key of ["network_mode", "ipc", "pid"]) {
-    const m = /^service:(.+)$/.exec(String(service[key] ?? ""));
-    if (m) out.push(m[1]!);
+    const value = service[key];
+    const reference = typeof value === "string" ? parseNamespaceReference(value) : undefined;
+    if (reference?.ok && reference.value.kind === "service") out.push(reference.value.name);
   }
   return out;
 }

@@ -1,5 +1,7 @@
 import type { DiagnosticBag, SourceLocation } from "../diagnostics.js";
 import { readablePath } from "./validate-schema.js";
+import { parsePort } from "./short-syntax/port.js";
+import { parseVolume } from "./short-syntax/volume.js";
 import { mapping, rawOf, scalar, sequence, untagged, type Tree, type TreeMap, type TreeScalar, type TreeSeq } from "./tree.js";
 
 /**
@@ -335,38 +337,23 @@ function envFilePath(item: Tree): string {
   return item.kind === "map" ? (scalarText(item.entries.get("path")) ?? itemKey(item)) : itemKey(item);
 }
 
-const VOLUME_MODES = /^(ro|rw|z|Z|shared|slave|private|rshared|rslave|rprivate|nocopy|cached|delegated|consistent)(,(ro|rw|z|Z|shared|slave|private|rshared|rslave|rprivate|nocopy|cached|delegated|consistent))*$/;
-
+/** A volume's identity is its target; an entry that does not parse is kept apart under its text, for normalization to report. */
 function volumeTarget(item: Tree): string {
   if (item.kind === "map") return scalarText(item.entries.get("target")) ?? itemKey(item);
-  const parts = itemKey(item).split(":");
-  if (parts.length === 1) return parts[0]!;
-  if (parts.length === 2 && parts[0]!.startsWith("/") && VOLUME_MODES.test(parts[1]!)) return parts[0]!;
-  return parts[1]!;
+  const volume = parseVolume(itemKey(item));
+  return volume.ok ? volume.value.target : itemKey(item);
 }
 
 /** A port binding's identity: host IP, published port, container port and protocol, however it is spelled. */
 function portIdentity(item: Tree): string {
   if (item.kind === "map") {
     const get = (k: string) => scalarText(item.entries.get(k));
-    return `${get("host_ip") || "0.0.0.0"}:${get("published") ?? ""}:${get("target") ?? ""}/${(get("protocol") ?? "tcp").toLowerCase()}`;
+    return bindingIdentity(get("host_ip"), get("published"), get("target") ?? "", (get("protocol") ?? "tcp").toLowerCase());
   }
-  let rest = itemKey(item).trim();
-  let protocol = "tcp";
-  const slash = rest.lastIndexOf("/");
-  if (slash >= 0) {
-    protocol = rest.slice(slash + 1).toLowerCase();
-    rest = rest.slice(0, slash);
-  }
-  let ip = "";
-  const bracket = /^\[([^\]]*)\]:(.*)$/.exec(rest);
-  if (bracket) {
-    ip = bracket[1]!;
-    rest = bracket[2]!;
-  }
-  const parts = rest.split(":");
-  const target = parts.pop() ?? "";
-  const published = parts.pop() ?? "";
-  if (parts.length > 0) ip = parts.join(":");
-  return `${ip || "0.0.0.0"}:${published}:${target}/${protocol}`;
+  const port = parsePort(itemKey(item));
+  return port.ok ? bindingIdentity(port.value.hostIp, port.value.published, port.value.target, port.value.protocol) : itemKey(item);
+}
+
+function bindingIdentity(hostIp: string | undefined, published: string | undefined, target: string, protocol: string): string {
+  return `${hostIp || "0.0.0.0"}:${published ?? ""}:${target}/${protocol}`;
 }

@@ -1,4 +1,5 @@
 import { posix } from "node:path";
+import { isWindowsPath, parseVolume } from "./short-syntax/volume.js";
 import { child, isMap, scalar, withEntry, type Tree, type TreeMap } from "./tree.js";
 
 /**
@@ -84,17 +85,24 @@ function contextPath(node: Tree, dir: string): Tree {
   return filePath(node, dir);
 }
 
-/** `./data:/data` and `{type: bind, source: ./data}`; a named volume (`data:/data`) is not a path. */
+/**
+ * `./data:/data` and `{type: bind, source: ./data}`; a named volume (`data:/data`) is not a path.
+ * The short form is read by the parser normalization uses, so both agree on what the source is;
+ * the rest of the entry stays as written.
+ */
 function volumeSource(node: Tree, dir: string): Tree {
   if (node.kind === "scalar" && typeof node.value === "string") {
-    const parts = node.value.split(":");
-    const source = parts[0]!;
-    if (parts.length < 2 || !(source === "." || source === ".." || source.startsWith("./") || source.startsWith("../"))) return node;
-    return scalar([posix.resolve(dir, source), ...parts.slice(1)].join(":"), node.at, node.keyAt);
+    const volume = parseVolume(node.value);
+    const source = volume.ok && volume.value.type === "bind" ? volume.value.source : undefined;
+    if (source === undefined || !isRelative(source) || isWindowsPath(source)) return node;
+    return scalar(posix.resolve(dir, source) + node.value.slice(source.length), node.at, node.keyAt);
   }
   if (isMap(node)) {
     const type = child(node, "type");
-    if (type?.kind === "scalar" && type.value === "bind") return mapPath(node, "source", dir);
+    const source = child(node, "source");
+    const windows = source?.kind === "scalar" && typeof source.value === "string" && isWindowsPath(source.value);
+    // A Windows path stays as written, for normalization to report rather than a path made of it.
+    if (type?.kind === "scalar" && type.value === "bind" && !windows) return mapPath(node, "source", dir);
   }
   return node;
 }

@@ -271,7 +271,8 @@ export interface Link {
 
 /**
  * An ordering edge between services. Explicit ones come from `depends_on`;
- * implied ones from links, volumes_from and `network_mode: service:x`.
+ * implied ones from links, volumes_from and `service:x` in network_mode, ipc or pid
+ * (the origin names the key, so a message can point the reader to it).
  */
 export interface Dependency {
   readonly service: string;

@@ -116,6 +116,7 @@ describe("normalization into the model", () => {
     // Each implied edge names the key that asks for it: pid here, not network_mode.
     expect(r.service("cache").dependsOn.map((d) => [d.service, d.origin])).toEqual([
       ["db", "depends_on"],
+      // The edge names the key it came from: pid, not network_mode.
       ["web", "pid"],
     ]);
     expect(r.service("cache").networkMode).toMatchObject({ kind: "service", service: "db" });

@@ -17,6 +17,10 @@ import type {
 import { asBoolean, keyValueEntries, scalarText, type Node } from "./context.js";
 import { normalizeHooks } from "./hooks.js";
 import { normalizePorts } from "./ports.js";
+import { parseLink } from "../short-syntax/link.js";
+import { parseExposedPort } from "../short-syntax/port.js";
+import { parseNamespaceReference } from "../short-syntax/reference.js";
+import { parseVolumesFrom } from "../short-syntax/volumes-from.js";
 import { containerName } from "./names.js";
 import { commandWords, normalizeEnvironment } from "./process-settings.js";
 import { normalizeProvidedFiles } from "./provided-files.js";
@@ -190,13 +194,12 @@ function exposeList(node: Node): Located<string>[] {
   const raw = node.get("expose");
   if (!Array.isArray(raw)) return [];
   return raw.flatMap((v, i) => {
-    const text = scalarText(v);
-    const ports = text === undefined ? null : /^(\d{1,5})(?:-(\d{1,5}))?(\/(tcp|udp|sctp))?$/.exec(text);
-    if (text === undefined || !ports || Number(ports[1]) > 65535 || Number(ports[2] ?? 0) > 65535) {
-      node.error(`invalid exposed port "${String(v)}"`, "expose", i);
+    const port = parseExposedPort(scalarText(v) ?? String(v));
+    if (!port.ok) {
+      node.error(port.reason, "expose", i);
       return [];
     }
-    return [{ value: text, at: node.at("expose", i) }];
+    return [{ value: port.value, at: node.at("expose", i) }];
   });
 }
 
@@ -235,13 +238,17 @@ function dedupeDependencies(deps: Dependency[]): Dependency[] {
   return [...out.values()];
 }
 
-/** `links` and `external_links` entries: `NAME` or `NAME:ALIAS`, the alias defaulting to the name. */
+/** `links` and `external_links` entries, the alias defaulting to the name. */
 function linkEntries(node: Node, key: "links" | "external_links"): { name: string; alias: string; at: Link["at"] }[] {
   const raw = node.get(key);
   if (!Array.isArray(raw)) return [];
   return raw.flatMap((v, i) => {
-    const [name, alias] = (scalarText(v) ?? "").split(":");
-    return name ? [{ name, alias: alias || name, at: node.at(key, i) }] : [];
+    const link = parseLink(scalarText(v) ?? "");
+    if (!link.ok) {
+      node.error(link.reason, key, i);
+      return [];
+    }
+    return [{ ...link.value, at: node.at(key, i) }];
   });
 }
 
@@ -257,17 +264,12 @@ function normalizeVolumesFrom(node: Node): VolumesFrom[] {
   const raw = node.get("volumes_from");
   if (!Array.isArray(raw)) return [];
   return raw.flatMap((v, i): VolumesFrom[] => {
-    const text = scalarText(v) ?? "";
-    const at = node.at("volumes_from", i);
-    const parts = text.split(":");
-    const container = parts[0] === "container";
-    const name = container ? parts[1] : parts[0];
-    const mode = container ? parts[2] : parts[1];
-    if (!name || (mode !== undefined && mode !== "ro" && mode !== "rw")) {
-      node.error(`invalid volumes_from "${text}": expected SERVICE[:ro|rw] or container:NAME[:ro|rw]`, "volumes_from", i);
+    const entry = parseVolumesFrom(scalarText(v) ?? "");
+    if (!entry.ok) {
+      node.error(entry.reason, "volumes_from", i);
       return [];
     }
-    return [{ source: { kind: container ? "container" : "service", name }, readOnly: mode === "ro", at }];
+    return [{ ...entry.value, at: node.at("volumes_from", i) }];
   });
 }
 
@@ -276,8 +278,12 @@ function namespaceMode(node: Node, key: "ipc" | "pid"): NamespaceMode | undefine
   const text = scalarText(node.get(key));
   if (text === undefined) return undefined;
   const at = node.at(key);
-  const service = /^service:(.+)$/.exec(text)?.[1];
-  return service ? { kind: "service", service, at } : { kind: "value", value: text, at };
+  const reference = parseNamespaceReference(text);
+  if (!reference.ok) {
+    node.error(`invalid ${key} "${text}": ${reference.reason}`, key);
+    return undefined;
+  }
+  return reference.value.kind === "service" ? { kind: "service", service: reference.value.name, at } : { kind: "value", value: text, at };
 }
 
 const EXTENSION_KEYS = new Set(["image_archive"]);
@@ -300,11 +306,11 @@ function normalizeNetworkMode(node: Node): NetworkMode | undefined {
   const text = scalarText(node.get("network_mode"));
   if (text === undefined) return undefined;
   const at = node.at("network_mode");
-  if (text === "host" || text === "none" || text === "bridge") return { kind: text, at };
-  const service = /^service:(.+)$/.exec(text)?.[1];
-  if (service) return { kind: "service", service, at };
-  const container = /^container:(.+)$/.exec(text)?.[1];
-  if (container) return { kind: "container", container, at };
+  const reference = parseNamespaceReference(text);
+  const value = reference.ok ? reference.value : undefined;
+  if (value?.kind === "service") return { kind: "service", service: value.name, at };
+  if (value?.kind === "container") return { kind: "container", container: value.name, at };
+  if (value?.mode === "host" || value?.mode === "none" || value?.mode === "bridge") return { kind: value.mode, at };
   node.error(`invalid network_mode "${text}": expected host, none, bridge, service:NAME or container:NAME`, "network_mode");
   return undefined;
 }

@@ -1,11 +1,12 @@
 import { posix } from "node:path";
 import type { SourceLocation } from "../../diagnostics.js";
-import type { BindOptions, Consistency, Mount, TmpfsEntry } from "../../model/project.js";
+import type { BindOptions, Mount, TmpfsEntry } from "../../model/project.js";
 import { asBoolean, isMapping, scalarText, type Node } from "./context.js";
 import { isByteSize } from "./units-of-measure.js";
 import { startsWithHome } from "../input-paths.js";
+import { PROPAGATION_MODES, isWindowsPath, parseVolume } from "../short-syntax/volume.js";
 
-const MODE_FLAGS = new Set(["ro", "rw", "z", "Z", "shared", "slave", "private", "rshared", "rslave", "rprivate", "nocopy", "cached", "delegated", "consistent"]);
+const PROPAGATION: ReadonlySet<string> = new Set(PROPAGATION_MODES);
 
 /** `volumes:` of a service (short and long syntax), as mounts. */
 export function normalizeMounts(service: Node): Mount[] {
@@ -40,83 +41,32 @@ export function normalizeTmpfs(service: Node): TmpfsEntry[] {
 
 function shortVolume(service: Node, text: string, i: number): Mount | undefined {
   const at = service.at("volumes", i);
-  const parts = text.split(":");
-  let source: string | undefined;
-  let target: string;
-  let modes: string[] = [];
-  if (parts.length === 1) {
-    target = parts[0]!;
-  } else if (parts.length === 2 && parts[0]!.startsWith("/") && parts[1]!.split(",").every((m) => MODE_FLAGS.has(m))) {
-    target = parts[0]!;
-    modes = parts[1]!.split(",");
-  } else if (parts.length === 2 || parts.length === 3) {
-    source = parts[0]!;
-    target = parts[1]!;
-    modes = parts[2] ? parts[2].split(",") : [];
-  } else {
-    service.error(`invalid volume "${text}": expected [SOURCE:]TARGET[:MODE]`, "volumes", i);
+  const result = parseVolume(text);
+  if (!result.ok) {
+    service.error(`invalid volume "${text}": ${result.reason}`, "volumes", i);
     return undefined;
   }
-  target = withoutTrailingSlash(target);
-  const unknown = modes.filter((m) => !MODE_FLAGS.has(m));
-  if (unknown.length > 0) {
-    service.error(`invalid volume mode "${unknown.join(",")}" in "${text}"`, "volumes", i);
-    return undefined;
-  }
+  const volume = result.value;
+  const target = withoutTrailingSlash(volume.target);
   if (!target.startsWith("/")) {
-    service.error(`volume target "${target}" must be an absolute path`, "volumes", i);
+    // `v:/data` reaches here whole: compose reads a one-letter name before a colon as a Windows drive.
+    const drive = volume.source === undefined && isWindowsPath(target) ? `; docker compose reads "${target.slice(0, 2)}" as a Windows drive, so a one-letter volume name cannot be used in the short syntax` : "";
+    service.error(`volume target "${target}" must be an absolute path${drive}`, "volumes", i);
     return undefined;
   }
-  const options = modeOptions(modes);
-  if (typeof options === "string") {
-    service.error(`invalid volume mode "${options}" in "${text}": it conflicts with another mode given`, "volumes", i);
-    return undefined;
-  }
-  const { readOnly, bind, nocopy, consistency } = options;
+  const { readOnly, consistency } = volume;
+  const bind: BindOptions = { ...(volume.bind?.propagation ? { propagation: volume.bind.propagation } : {}), ...(volume.bind?.selinux ? { selinux: volume.bind.selinux } : {}) };
+  const nocopy = volume.volume?.nocopy ?? false;
   const extra = consistency ? { consistency } : {};
-  const isBind = source !== undefined && source !== "" && isHostPath(source);
+  const isBind = volume.source !== undefined && volume.type === "bind";
   const misplaced = isBind ? (nocopy ? "nocopy" : undefined) : (bind.propagation ?? bind.selinux);
   if (misplaced !== undefined) {
     service.error(`invalid volume mode "${misplaced}" in "${text}": it applies to ${isBind ? "volumes" : "bind mounts"} only`, "volumes", i);
     return undefined;
   }
-  if (source === undefined || source === "") return { type: "anonymous", target, readOnly, nocopy, ...extra, at };
-  if (isHostPath(source)) return { type: "bind", source: hostPath(service, source, at), target, readOnly, bind, ...extra, at };
-  return { type: "volume", volume: source, target, readOnly, nocopy, ...extra, at };
-}
-
-const PROPAGATION = new Set(["shared", "slave", "private", "rshared", "rslave", "rprivate"]);
-const CONSISTENCY = new Set(["cached", "delegated", "consistent"]);
-
-/** The words of a short-syntax mode (`ro,z`) as the long syntax's options; a word that contradicts another is returned. */
-function modeOptions(modes: readonly string[]): { readOnly: boolean; bind: BindOptions; nocopy: boolean; consistency?: Consistency } | string {
-  let access: string | undefined;
-  let propagation: BindOptions["propagation"];
-  let selinux: BindOptions["selinux"];
-  let consistency: Consistency | undefined;
-  let nocopy = false;
-  for (const m of modes) {
-    const clash = (current: string | undefined) => current !== undefined && current !== m;
-    if (m === "ro" || m === "rw") {
-      if (clash(access)) return m;
-      access = m;
-    } else if (m === "z" || m === "Z") {
-      if (clash(selinux)) return m;
-      selinux = m;
-    } else if (PROPAGATION.has(m)) {
-      if (clash(propagation)) return m;
-      propagation = m as BindOptions["propagation"];
-    } else if (CONSISTENCY.has(m)) {
-      if (clash(consistency)) return m;
-      consistency = m as Consistency;
-    } else if (m === "nocopy") nocopy = true;
-  }
-  return {
-    readOnly: access === "ro",
-    bind: { ...(propagation ? { propagation } : {}), ...(selinux ? { selinux } : {}) },
-    nocopy,
-    ...(consistency ? { consistency } : {}),
-  };
+  if (volume.source === undefined) return { type: "anonymous", target, readOnly, nocopy, ...extra, at };
+  if (isBind) return { type: "bind", source: hostPath(service, volume.source, at), target, readOnly, bind, ...extra, at };
+  return { type: "volume", volume: volume.source, target, readOnly, nocopy, ...extra, at };
 }
 
 function longVolume(service: Node, i: number): Mount | undefined {
@@ -167,10 +117,6 @@ function longVolume(service: Node, i: number): Mount | undefined {
   }
 }
 
-function isHostPath(source: string): boolean {
-  return source.startsWith("/") || source.startsWith(".") || source.startsWith("~");
-}
-
 /**
  * Relative host paths are relative to the project directory, as in compose.
  * `~` is the home of whoever runs docker compose; the units run as root on
@@ -179,6 +125,10 @@ function isHostPath(source: string): boolean {
  */
 function hostPath(service: Node, source: string, at: SourceLocation): string {
   if (source.startsWith("/")) return withoutTrailingSlash(posix.normalize(source));
+  if (isWindowsPath(source)) {
+    service.ctx.diagnostics.error("invalid-value", `"${source}" is a Windows path; the units run on a Linux host: write the path on the host`, at);
+    return source;
+  }
   if (startsWithHome(source)) {
     const path = withoutTrailingSlash(posix.join("/root", source.slice(1)));
     service.ctx.diagnostics.warning("invalid-value", `"${source}" is ${path} on the host: the units run as root, whose home is /root; write the absolute path to mean another user's home`, at);
