@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { compile, formatDiagnostic, InputRefused, type CompileOptions } from "../src/index.js";
 import { load } from "./loader/support.js";
 import { BIN, projectDir } from "./support/cli-run.js";
+import { REAL } from "./support/real-tag.js";
 
 /**
  * Inputs made to cost without bound: each must end, quickly, in a located
@@ -242,7 +243,7 @@ function mkfifo(path: string): void {
   if (r.status !== 0) throw new Error(`mkfifo failed: ${r.stderr}`);
 }
 
-describe("input files through the CLI", () => {
+describe("input files through the CLI", { tags: [REAL] }, () => {
   it("a FIFO or a device named on the command line is a usage error naming it", () => {
     const dir = projectDir({ "compose.yaml": SERVICE });
     mkfifo(join(dir, "fifo"));

@@ -11,6 +11,7 @@ import { CommandLine } from "../src/emit/systemd/command-line.js";
 import { MAX_UNIT_LINE_BYTES, renderUnit } from "../src/emit/systemd/unit-file.js";
 import { TOOLS, toolMissing, verifyUnits, writeFiles } from "./support/real-tools.js";
 import { UnitFolder, skipWithoutSystemd } from "./support/systemd-test-mode.js";
+import { REAL } from "./support/real-tag.js";
 
 function compiled(yaml: string, options: Parameters<typeof compile>[1] = {}): CompileResult {
   return compile({ path: "compose.yml", content: yaml }, { projectName: "t", environment: {}, ...options });
@@ -118,7 +119,7 @@ networks:
     ]);
   });
 
-  it.skipIf(verifySkip)("loads a unit whose name is the longest systemd takes", () => {
+  it.skipIf(verifySkip)("loads a unit whose name is the longest systemd takes", { tags: [REAL] }, () => {
     expectSystemdLoads(compiled(`services:\n  ${"a".repeat(245)}:\n    image: x\n`));
   });
 
@@ -166,11 +167,11 @@ describe("values on unit lines", () => {
     expect(unit).toContain("Description=t: docker network 100%%\\ \nRequires=docker.service\n");
   });
 
-  it.skipIf(verifySkip)("has systemd-analyze load the described unit without a complaint", () => {
+  it.skipIf(verifySkip)("has systemd-analyze load the described unit without a complaint", { tags: [REAL] }, () => {
     expectSystemdLoads(compiled(DESCRIBED));
   });
 
-  it.skipIf(skipWithoutSystemd("reading a Description back"))("has systemd read the Description back as written, and the next line as its own", () => {
+  it.skipIf(skipWithoutSystemd("reading a Description back"))("has systemd read the Description back as written, and the next line as its own", { tags: [REAL] }, () => {
     const folder = new UnitFolder("compose2units-description-");
     try {
       folder.write("docker.service", "[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/bin/true\n");
@@ -310,7 +311,7 @@ describe("numbers the host takes", () => {
     expect(unit).toContain(" --pids-limit 9223372036854775807 ");
   });
 
-  it.skipIf(verifySkip)("has systemd-analyze take the largest values without a complaint", () => {
+  it.skipIf(verifySkip)("has systemd-analyze take the largest values without a complaint", { tags: [REAL] }, () => {
     expectSystemdLoads(compiled(LARGEST));
   });
 });
