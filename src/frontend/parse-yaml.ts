@@ -3,7 +3,6 @@ import type { Alias, CST, Node as YamlNode, Document } from "yaml";
 import { LIMITS } from "./limits.js";
 import type { DiagnosticBag, SourceLocation } from "../diagnostics.js";
 import type { LocationIndex } from "./location-index.js";
-import { readBlockYaml } from "./read-block-yaml.js";
 import { indexTree, inObjectOrder, type MergeTag, type Tree, type TreeScalar } from "./tree.js";
 
 /** A compose file as given: a path for messages and its text. */
@@ -32,15 +31,12 @@ export function parseYamlFile(file: SourceFile, diagnostics: DiagnosticBag): Par
 /**
  * Parses YAML into a tree whose every value carries the source position of
  * its key and value, so that later phases can point at the exact place of a
- * fault. Anchors, aliases and `<<` merge keys are resolved here, each value
- * keeping the position where it was written.
+ * fault. The yaml package reads the text; its document is converted into
+ * the tree, each position taken from a node's range through its LineCounter.
+ * Anchors, aliases and `<<` merge keys are resolved here, each value keeping
+ * the position where it was written.
  */
 export function parseYamlTree(file: SourceFile, diagnostics: DiagnosticBag): Tree | undefined {
-  return readBlockYaml(file) ?? parseWithYamlPackage(file, diagnostics);
-}
-
-/** The general path, for any YAML: the yaml package's document, converted into a tree. */
-export function parseWithYamlPackage(file: SourceFile, diagnostics: DiagnosticBag): Tree | undefined {
   const lineCounter = new LineCounter();
   const locate = (offset: number): SourceLocation => {
     const { line, col } = lineCounter.linePos(offset);
@@ -263,7 +259,7 @@ class Converter {
     return this.finish({ kind: "scalar", value: null, at }, keyAt, undefined);
   }
 
-  /** Sets the optional fields in the order every tree node has them (see treeOf): their JSON text is compared. */
+  /** Sets the optional fields in the order treeOf sets them, so every tree node has one shape however it was built. */
   private finish(node: Building, keyAt: SourceLocation | undefined, tag: MergeTag | undefined): Tree {
     if (keyAt) node.keyAt = keyAt;
     if (tag) node.tag = tag;
