@@ -56,6 +56,15 @@ describe("YAML that expands without bound", () => {
     expect(seconds).toBeLessThan(SECONDS);
   });
 
+  it("an alias bomb written only in explicit mapping keys is an error at the alias that goes over the limit", () => {
+    // Keys are walked as values are: a document is measured when it has an alias anywhere.
+    let keys = "x-keys:\n  ? &a0 [lol]\n  : 0\n";
+    for (let i = 1; i < 10; i++) keys += `  ? &a${i} [${Array.from({ length: 10 }, () => `*a${i - 1}`).join(", ")}]\n  : ${i}\n`;
+    const { errors, seconds } = compileErrors(SERVICE + keys);
+    expect(errors).toEqual(["compose.yaml:15:50: error yaml-syntax: aliases copy more than 200000 values into this file; up to here they copy 213449"]);
+    expect(seconds).toBeLessThan(SECONDS);
+  });
+
   it("a merge key that names its own mapping is an error at the alias", () => {
     const { errors } = compileErrors("services:\n  a: &x {image: nginx, <<: *x}\n");
     expect(errors).toEqual(["compose.yaml:2:28: error yaml-syntax: alias *x is inside the value it refers to, which would then contain itself without end"]);

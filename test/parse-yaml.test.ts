@@ -37,6 +37,65 @@ services:
   });
 });
 
+describe("plain compose YAML", () => {
+  const read = (content: string) => {
+    const diagnostics = new DiagnosticBag();
+    const parsed = parseYamlFile({ path: "c.yaml", content }, diagnostics);
+    expect(diagnostics.sorted()).toEqual([]);
+    return parsed!;
+  };
+
+  it("is read as compose files mean it: YAML 1.1 octal modes, core-schema numbers and booleans, strings otherwise", () => {
+    const { value } = read(
+      [
+        "services:",
+        "  web:",
+        "    image: nginx:1.27  # a comment",
+        "    ports: ['8080:80', 443]",
+        "    environment: {DEBUG: 'false', LEVEL: 3}",
+        "    command: |",
+        "      sh -c 'echo hi'",
+        "    secrets:",
+        "      - source: key",
+        "        mode: 0440",
+        "    read_only: true",
+        "    stop_grace_period: 1m30s",
+        "    labels:",
+        '      - "a=b # not a comment"',
+        "",
+      ].join("\n"),
+    );
+    expect(value).toEqual({
+      services: {
+        web: {
+          image: "nginx:1.27",
+          ports: ["8080:80", 443],
+          environment: { DEBUG: "false", LEVEL: 3 },
+          command: "sh -c 'echo hi'\n",
+          secrets: [{ source: "key", mode: 0o440 }],
+          read_only: true,
+          stop_grace_period: "1m30s",
+          labels: ["a=b # not a comment"],
+        },
+      },
+    });
+  });
+
+  it("gives each value and key its line and column, columns counted in UTF-16 units as JavaScript strings are", () => {
+    const { locations } = read("services:\n  web:\n    image: nginx\n    ports:\n      - 80:80\n    labels: {é😀: x, k: 'y'}\n");
+    expect(locations.value("/services/web/image")).toEqual({ file: "c.yaml", line: 3, column: 12 });
+    expect(locations.key("/services/web/image")).toEqual({ file: "c.yaml", line: 3, column: 5 });
+    expect(locations.value("/services/web/ports/0")).toEqual({ file: "c.yaml", line: 5, column: 9 });
+    expect(locations.key("/services/web/labels/k")).toEqual({ file: "c.yaml", line: 6, column: 22 });
+    expect(locations.value("/services/web/labels/k")).toEqual({ file: "c.yaml", line: 6, column: 25 });
+  });
+
+  it("places values after a CRLF line end on their own line", () => {
+    const { locations } = read("services:\r\n  web:\r\n    image: nginx\r\n");
+    expect(locations.value("/services/web/image")).toEqual({ file: "c.yaml", line: 3, column: 12 });
+  });
+});
+
 describe("aliases to nothing", () => {
   it("are reported by name, also as the source of a << merge", () => {
     for (const [text, at] of [["x: *nope\n", "c.yml:1:4"], ["x:\n  <<: *nope\n", "c.yml:2:7"], ["x:\n  <<: [*nope]\n", "c.yml:2:8"]] as const) {

@@ -3,7 +3,6 @@ import type { Alias, CST, Node as YamlNode, Document } from "yaml";
 import { LIMITS } from "./limits.js";
 import type { DiagnosticBag, SourceLocation } from "../diagnostics.js";
 import type { LocationIndex } from "./location-index.js";
-import { readBlockYaml } from "./read-block-yaml.js";
 import { indexTree, inObjectOrder, type MergeTag, type Tree, type TreeScalar } from "./tree.js";
 
 /** A compose file as given: a path for messages and its text. */
@@ -32,41 +31,46 @@ export function parseYamlFile(file: SourceFile, diagnostics: DiagnosticBag): Par
 /**
  * Parses YAML into a tree whose every value carries the source position of
  * its key and value, so that later phases can point at the exact place of a
- * fault. Anchors, aliases and `<<` merge keys are resolved here, each value
- * keeping the position where it was written.
+ * fault. The yaml package reads the text; its document is converted into
+ * the tree, each position taken from a node's range through its LineCounter.
+ * Anchors, aliases and `<<` merge keys are resolved here, each value keeping
+ * the position where it was written.
  */
 export function parseYamlTree(file: SourceFile, diagnostics: DiagnosticBag): Tree | undefined {
-  return readBlockYaml(file) ?? parseWithYamlPackage(file, diagnostics);
-}
-
-/** The general path, for any YAML: the yaml package's document, converted into a tree. */
-export function parseWithYamlPackage(file: SourceFile, diagnostics: DiagnosticBag): Tree | undefined {
   const lineCounter = new LineCounter();
   const locate = (offset: number): SourceLocation => {
     const { line, col } = lineCounter.linePos(offset);
     return { file: file.path, line, column: col };
   };
-  const doc = boundedDocument(file.content, lineCounter, locate, diagnostics);
-  if (!doc) return undefined;
+  const bounded = boundedDocument(file.content, lineCounter, locate, diagnostics);
+  if (!bounded) return undefined;
+  const { doc, aliases } = bounded;
   for (const error of doc.errors) {
     diagnostics.error("yaml-syntax", cleanYamlMessage(error.message), locate(error.pos[0]));
   }
   if (doc.errors.length > 0) return undefined;
-  const converter = new Converter(locate, diagnostics);
+  const converter = new Converter(locate, diagnostics, aliases);
   const root = doc.contents as YamlNode | null;
-  if (!converter.measure(root)) return undefined;
+  // Without an alias, nothing is copied: the document is as large and as deep as its syntax tree.
+  if (aliases && !converter.measure(root)) return undefined;
   return converter.convert(root, { file: file.path, line: 1, column: 1 });
 }
 
 /**
  * The yaml package's document for a text, as its parseDocument makes it,
- * or undefined (reported) when the text nests deeper than the limit: the
- * package's syntax tree is built without recursion, but its document, and
- * every pass after it, recurses once per level.
+ * and whether it has any alias; or undefined (reported) when the text nests
+ * deeper than the limit: the package's syntax tree is built without
+ * recursion, but its document, and every pass after it, recurses once per
+ * level.
  */
-function boundedDocument(content: string, lineCounter: LineCounter, locate: (offset: number) => SourceLocation, diagnostics: DiagnosticBag): Document.Parsed | undefined {
+function boundedDocument(
+  content: string,
+  lineCounter: LineCounter,
+  locate: (offset: number) => SourceLocation,
+  diagnostics: DiagnosticBag,
+): { doc: Document.Parsed; aliases: boolean } | undefined {
   const tokens = Array.from(new Parser(lineCounter.addNewLine).parse(content));
-  const deep = firstTooDeep(tokens, LIMITS.nestingDepth);
+  const { tooDeep: deep, aliases } = syntaxFacts(tokens, LIMITS.nestingDepth);
   if (deep !== undefined) {
     diagnostics.error("yaml-syntax", `mappings and lists nest more than ${LIMITS.nestingDepth} levels deep here`, locate(deep));
     return undefined;
@@ -82,31 +86,52 @@ function boundedDocument(content: string, lineCounter: LineCounter, locate: (off
       break;
     }
   }
-  return doc;
+  return doc ? { doc, aliases } : undefined;
 }
 
-/** The offset of the first collection nested deeper than `limit` in a syntax tree, walked without recursion. */
-function firstTooDeep(tokens: readonly CST.Token[], limit: number): number | undefined {
-  let first: number | undefined;
-  const pending: [CST.Token, number][] = tokens.map((t) => [t, 0]);
-  for (let next = pending.pop(); next; next = pending.pop()) {
-    const [token, outer] = next;
+/**
+ * What one walk of a syntax tree (without recursion) tells: the offset of
+ * the first collection nested deeper than `limit`, and whether any alias
+ * is written (every node is a document's value or an item's key or value,
+ * so the walk meets every alias there is, short of the part past the limit).
+ */
+function syntaxFacts(tokens: readonly CST.Token[], limit: number): { tooDeep: number | undefined; aliases: boolean } {
+  let tooDeep: number | undefined;
+  let aliases = false;
+  // Two stacks side by side rather than a pair per node: this runs for every node of the file.
+  const pending: CST.Token[] = [...tokens];
+  const depths: number[] = tokens.map(() => 0);
+  for (let token = pending.pop(); token; token = pending.pop()) {
+    const outer = depths.pop()!;
+    if (token.type === "alias") {
+      aliases = true;
+      continue;
+    }
     if (token.type === "document") {
-      if (token.value) pending.push([token.value, outer]);
+      if (token.value) {
+        pending.push(token.value);
+        depths.push(outer);
+      }
       continue;
     }
     if (token.type !== "block-map" && token.type !== "block-seq" && token.type !== "flow-collection") continue;
     const depth = outer + 1;
     if (depth > limit) {
-      if (first === undefined || token.offset < first) first = token.offset;
+      if (tooDeep === undefined || token.offset < tooDeep) tooDeep = token.offset;
       continue;
     }
     for (const item of token.items) {
-      if ("key" in item && item.key) pending.push([item.key, depth]);
-      if (item.value) pending.push([item.value, depth]);
+      if ("key" in item && item.key) {
+        pending.push(item.key);
+        depths.push(depth);
+      }
+      if (item.value) {
+        pending.push(item.value);
+        depths.push(depth);
+      }
     }
   }
-  return first;
+  return { tooDeep, aliases };
 }
 
 function cleanYamlMessage(message: string): string {
@@ -149,12 +174,17 @@ class AliasRefused {
 }
 
 class Converter {
-  /** Mappings whose keys were already checked for duplicates: an anchored mapping is converted at every alias. */
-  private readonly checked = new WeakSet<readonly unknown[]>();
+  /**
+   * Mappings whose keys were already checked for duplicates: an anchored
+   * mapping is converted at every alias. Kept only when the document has
+   * aliases; without them each mapping is converted once.
+   */
+  private readonly checked: WeakSet<readonly unknown[]> | undefined;
   /** Each alias's anchored node, found once in document order (the yaml package searches the whole document per alias). */
   private readonly targets = new Map<Alias, YamlNode>();
+  /** What each anchored node expands to: only an anchored node can be copied. */
   private readonly extents = new Map<YamlNode, Extent>();
-  /** Collections being measured: an alias to one of them would make the value contain itself. */
+  /** Anchored collections being measured: an alias to one of them would make the value contain itself. */
   private readonly open = new Set<YamlNode>();
   private readonly anchors = new Map<string, YamlNode>();
   private copies = 0;
@@ -162,7 +192,10 @@ class Converter {
   constructor(
     private readonly locate: (offset: number) => SourceLocation,
     private readonly diagnostics: DiagnosticBag,
-  ) {}
+    aliases: boolean,
+  ) {
+    this.checked = aliases ? new WeakSet() : undefined;
+  }
 
   /**
    * Resolves every alias and works out what expanding them costs before
@@ -206,10 +239,10 @@ class Converter {
     const anchor = (node as { anchor?: string }).anchor;
     if (anchor) this.anchors.set(anchor, node);
     if (!isMap(node) && !isSeq(node)) {
-      this.extents.set(node, SCALAR_EXTENT);
+      if (anchor) this.extents.set(node, SCALAR_EXTENT);
       return SCALAR_EXTENT;
     }
-    this.open.add(node);
+    if (anchor) this.open.add(node);
     let values = 1;
     let depth = 0;
     for (const item of node.items as unknown[]) {
@@ -221,9 +254,11 @@ class Converter {
       values += inner.values;
       depth = Math.max(depth, inner.depth);
     }
-    this.open.delete(node);
     const extent = { values, depth: depth + 1 };
-    this.extents.set(node, extent);
+    if (anchor) {
+      this.open.delete(node);
+      this.extents.set(node, extent);
+    }
     return extent;
   }
 
@@ -263,7 +298,7 @@ class Converter {
     return this.finish({ kind: "scalar", value: null, at }, keyAt, undefined);
   }
 
-  /** Sets the optional fields in the order every tree node has them (see treeOf): their JSON text is compared. */
+  /** Sets the optional fields in the order treeOf sets them, so every tree node has one shape however it was built. */
   private finish(node: Building, keyAt: SourceLocation | undefined, tag: MergeTag | undefined): Tree {
     if (keyAt) node.keyAt = keyAt;
     if (tag) node.tag = tag;
@@ -317,8 +352,10 @@ class Converter {
 
   /** YAML forbids a key twice in one mapping; keys are compared as the yaml package does, by scalar value. */
   private checkUniqueKeys(items: readonly unknown[]): void {
-    if (this.checked.has(items)) return;
-    this.checked.add(items);
+    if (this.checked) {
+      if (this.checked.has(items)) return;
+      this.checked.add(items);
+    }
     const seen = new Set<unknown>();
     for (const pair of items) {
       if (!isPair(pair) || !isScalar(pair.key)) continue;
