@@ -1,14 +1,14 @@
 import { posix } from "node:path";
 import type { DiagnosticBag, SourceLocation } from "../diagnostics.js";
-import { readEnvFiles } from "./environment.js";
-import { interpolateTree, interpolateValues, type Environment } from "./interpolate.js";
-import { detectFormat, liftV1, type FileFormat } from "./legacy-format.js";
-import { enforceUnicity, mergeService, mergeTrees } from "./merge.js";
+import { readEnvFiles } from "./1-inputs/environment.js";
+import { interpolateTree, interpolateValues, type Environment } from "./3-interpolate/interpolate.js";
+import { detectFormat, liftV1, type FileFormat } from "./2-layers/legacy-format.js";
+import { enforceUnicity, mergeService, mergeTrees } from "./5-merge/merge.js";
 import { parseYamlTree, type RawMapping } from "./parse-yaml.js";
-import { rebasePaths, rebaseService } from "./rebase-paths.js";
+import { rebasePaths, rebaseService } from "./4-include-extends/rebase-paths.js";
 import { child, indexTree, isMap, rawOf, sameValue, text, treeOf, withEntry, type Tree, type TreeMap } from "./tree.js";
 import { inputPath, unexpandedHomeNote } from "./input-paths.js";
-import type { InputReader } from "./input-files.js";
+import type { InputReader } from "./1-inputs/input-files.js";
 import { LIMITS, type LoadBudget } from "./limits.js";
 
 /** One compose file, parsed, lifted to the current format and interpolated. */
