@@ -1,7 +1,9 @@
 import { posix } from "node:path";
 import { DiagnosticBag } from "../diagnostics.js";
 import type { Project, Service } from "../model/project.js";
-import { ComposeLoader, type ComposeLayer, type LoadScope } from "./compose-loader.js";
+import type { LoadScope } from "./2-layers/compose-layer.js";
+import { loadLayers } from "./2-layers/load-layers.js";
+import { mergeLayers } from "./5-merge/merge-layers.js";
 import { composeFilesFromEnvironment, discoverComposeFiles, displayPath, DEFAULT_COMPOSE_FILES } from "./1-inputs/compose-files.js";
 import { projectEnvironment } from "./1-inputs/environment.js";
 import { resolveEnvFiles } from "./8-normalize/resolve-env-files.js";
@@ -127,15 +129,9 @@ export function loadProject(input: SourceFile | readonly SourceFile[], options: 
   }
   const projectDirectory = explicitDir ?? posix.dirname(files[0]!.path);
 
-  const loader = new ComposeLoader({ ...host, diagnostics });
   const scope: LoadScope = { environment, workingDir: projectDirectory, includedBy: [] };
-  const layers: ComposeLayer[] = [];
-  for (const f of files) {
-    const layer = loader.loadLayer(f.path, f.content, display(f.path), scope);
-    if (layer) layers.push(layer);
-  }
-  // A value that could not be read or substituted would only cause confusing follow-up errors.
-  if (layers.length !== files.length || diagnostics.hasErrors) return undefined;
+  const layers = loadLayers(files, scope, { ...host, diagnostics });
+  if (!layers) return undefined;
   const format = layers[0]!.format;
   for (const layer of layers.slice(1)) {
     if (layer.format !== format) {
@@ -146,7 +142,7 @@ export function loadProject(input: SourceFile | readonly SourceFile[], options: 
       );
     }
   }
-  const merged = loader.mergeLayers(layers);
+  const merged = mergeLayers(layers, diagnostics);
   if (diagnostics.hasErrors) return undefined;
   const flat = flattenTree(merged, layers[0]!.display);
   const whole = flat.value as RawMapping;
