@@ -1,3 +1,5 @@
+import type { DiagnosticCode } from "./diagnostic-codes.js";
+
 /** Where a value came from: 1-based line and column in the user's file. */
 export interface SourceLocation {
   readonly file: string;
@@ -18,20 +20,7 @@ export interface Diagnostic {
   readonly location?: SourceLocation;
 }
 
-export type DiagnosticCode =
-  | "yaml-syntax"
-  | "schema"
-  | "interpolation"
-  | "unsupported-key"
-  | "unsupported-by-engine"
-  | "invalid-value"
-  | "undefined-reference"
-  | "dependency-cycle"
-  | "unsafe-value"
-  | "name-collision"
-  | "missing-input"
-  | "invalid-encoding"
-  | "user-data-size";
+export type { DiagnosticCode } from "./diagnostic-codes.js";
 
 /**
  * `file:line:col: error CODE: message`, the form editors and CI logs link to.

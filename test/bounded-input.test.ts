@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { compile, formatDiagnostic, InputRefused, type CompileOptions } from "../src/index.js";
 import { load } from "./loader/support.js";
 import { BIN, projectDir } from "./support/cli-run.js";
+import { REAL } from "./support/real-tag.js";
 
 /**
  * Inputs made to cost without bound: each must end, quickly, in a located
@@ -115,13 +116,13 @@ describe("values that grow without bound", () => {
 
   it("in .env: an error at the line whose value goes over 1 MiB", () => {
     const { errors, seconds } = compileErrors(SERVICE, { files: { "/p/.env": doubling } });
-    expect(errors).toEqual([".env:22:1: error invalid-value: variable V21: substituting variables makes this value longer than 1 MiB"]);
+    expect(errors).toEqual([".env:22:1: error invalid-env-file: variable V21: substituting variables makes this value longer than 1 MiB"]);
     expect(seconds).toBeLessThan(SECONDS);
   });
 
   it("in an env_file: the same, naming the service", () => {
     const { errors, seconds } = compileErrors(`${SERVICE}    env_file: doubling.env\n`, { files: { "/p/doubling.env": doubling } });
-    expect(errors).toEqual(['doubling.env:22:1: error invalid-value: service "web": variable V21: substituting variables makes this value longer than 1 MiB']);
+    expect(errors).toEqual(['doubling.env:22:1: error invalid-env-file: service "web": variable V21: substituting variables makes this value longer than 1 MiB']);
     expect(seconds).toBeLessThan(SECONDS);
   });
 
@@ -131,7 +132,7 @@ describe("values that grow without bound", () => {
     const { errors, seconds } = compileErrors(`services:\n${services}`, { files: { "/p/big.env": big } });
     // Each service left without its env file is named, so every one of them has its diagnostic.
     expect(errors.length).toBeGreaterThan(0);
-    for (const e of errors) expect(e).toMatch(/^big\.env:\d+:1: error invalid-value: service "s\d+": (?:variable (?:BIG|COPY\d+): )?substitution and env files produce more than 256 MiB of text in this project by here$/);
+    for (const e of errors) expect(e).toMatch(/^big\.env:\d+:1: error invalid-env-file: service "s\d+": (?:variable (?:BIG|COPY\d+): )?substitution and env files produce more than 256 MiB of text in this project by here$/);
     expect(seconds).toBeLessThan(SECONDS);
   });
 });
@@ -242,7 +243,7 @@ function mkfifo(path: string): void {
   if (r.status !== 0) throw new Error(`mkfifo failed: ${r.stderr}`);
 }
 
-describe("input files through the CLI", () => {
+describe("input files through the CLI", { tags: [REAL] }, () => {
   it("a FIFO or a device named on the command line is a usage error naming it", () => {
     const dir = projectDir({ "compose.yaml": SERVICE });
     mkfifo(join(dir, "fifo"));

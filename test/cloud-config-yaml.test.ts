@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { cloudConfigYaml, readableByCloudInit } from "../src/emit/cloud-config-yaml.js";
 import { TOOLS, toolMissing } from "./support/real-tools.js";
+import { REAL } from "./support/real-tag.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "compose2units-yaml-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -44,7 +45,7 @@ function generator(seed: number) {
   return { next, pick, text, content };
 }
 
-describe.skipIf(toolMissing(TOOLS.cloudInit))("the cloud-config writer, read back by cloud-init", () => {
+describe.skipIf(toolMissing(TOOLS.cloudInit))("the cloud-config writer, read back by cloud-init", { tags: [REAL] }, () => {
   it("writes the shape compose2units generates so that cloud-init reads it back as it was", () => {
     const document = {
       packages: ["docker.io"],

@@ -6,8 +6,9 @@ import { compile, formatDiagnostic, type CompileOptions } from "../src/index.js"
 import { compileFixture, fixtureSettings, listFixtures } from "./support/fixtures.js";
 import { CORPUS, corpusComposeFiles } from "./support/corpus.js";
 import { readBackWithCloudInit, type Compiled } from "./support/cloud-init-check.js";
-import { TOOLS, cloudInitSchema, toolMissing } from "./support/real-tools.js";
+import { TOOLS, cloudInitSchema, requirementMissing, toolMissing } from "./support/real-tools.js";
 import { prng } from "./support/systemd-exec.js";
+import { REAL } from "./support/real-tag.js";
 
 /**
  * What cloud-init installs is byte for byte what compose2units wrote, and
@@ -50,14 +51,14 @@ const PLACES: Record<string, string> = {
 /** The same value as the compiling machine's environment gives it (decoded), for the places that read it from there. */
 const decode = (escaped: string) => JSON.parse(`"${escaped.replace(/\\x([0-9a-f]{2})/g, "\\u00$1")}"`) as string;
 
-describe.skipIf(toolMissing(TOOLS.cloudInit))("the cloud-config, read by cloud-init", () => {
+describe.skipIf(toolMissing(TOOLS.cloudInit))("the cloud-config, read by cloud-init", { tags: [REAL] }, () => {
   it("installs every fixture's files byte for byte, with only the keys meant", () => {
     const all = listFixtures().map((f) => ({ label: f.name, result: compileFixture(f), options: { ...fixtureSettings(f) } }));
     for (const c of all) expect(c.result.files.length, c.label).toBeGreaterThan(0);
     expect(readBack(all)).toEqual([]);
   });
 
-  it.skipIf(!existsSync(CORPUS))("installs what every corpus file compiles to byte for byte", () => {
+  it.skipIf(requirementMissing("the corpus read back by cloud-init", [CORPUS], "it sits next to the repository"))("installs what every corpus file compiles to byte for byte", () => {
     const readDisk = (path: string) => (existsSync(path) && statSync(path).isFile() ? readFileSync(path, "utf8") : undefined);
     const all = corpusComposeFiles().flatMap((path) => {
       const options: CompileOptions = { workingDirectory: CORPUS, environment: {}, readFile: readDisk };

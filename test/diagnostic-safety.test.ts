@@ -99,11 +99,11 @@ describe("diagnostics never quote a value that may be a secret", () => {
       expect(r.stderr).not.toContain(SECRET);
     }
     const plain = await cliInProcess(["check", "compose.yml", "--no-color"], d, { stderrIsTTY: true });
-    expect(plain.stderr).toBe('web.env:2:1: error invalid-value: service "web": variable PASSWORD: invalid "$" at character 8 of the value (write "$$" for a literal dollar sign)\n');
+    expect(plain.stderr).toBe('web.env:2:1: error invalid-env-file: service "web": variable PASSWORD: invalid "$" at character 8 of the value (write "$$" for a literal dollar sign)\n');
 
     const dotenv = dir({ "compose.yml": "services:\n  web:\n    image: nginx:${TAG}\n", ".env": `TAG=1\nTOKEN="${SECRET}\${X:-a"\n` });
     const r = await cliInProcess(["check", "compose.yml"], dotenv);
-    expect(r.stderr).toBe('.env:2:1: error invalid-value: variable TOKEN: missing "}" at the end of the value\n');
+    expect(r.stderr).toBe('.env:2:1: error invalid-env-file: variable TOKEN: missing "}" at the end of the value\n');
   });
 
   it("a line of an env file that is no NAME=value is not quoted (it may be a pasted secret)", () => {
@@ -112,10 +112,10 @@ describe("diagnostics never quote a value that may be a secret", () => {
       { projectName: "t", projectDirectory: "/p", files: { "web.env": `A=1\n${SECRET}!\n` } },
     );
     const errors = result.diagnostics.map(formatDiagnostic);
-    expect(errors).toEqual(['web.env:2:1: error invalid-value: service "web": a line that is neither NAME=value nor a variable name (the line is not shown: it may hold a value)']);
+    expect(errors).toEqual(['web.env:2:1: error invalid-env-file: service "web": a line that is neither NAME=value nor a variable name (the line is not shown: it may hold a value)']);
     // A name before `=` was meant as a name, and is shown.
     const named = compile({ path: "compose.yml", content: "services:\n  web:\n    image: nginx\n    env_file: web.env\n" }, { projectName: "t", projectDirectory: "/p", files: { "web.env": `BAD NAME=${SECRET}\n` } });
-    expect(named.diagnostics.map(formatDiagnostic)).toEqual(['web.env:1:1: error invalid-value: service "web": invalid variable name "BAD NAME" (a name cannot contain spaces)']);
+    expect(named.diagnostics.map(formatDiagnostic)).toEqual(['web.env:1:1: error invalid-env-file: service "web": invalid variable name "BAD NAME" (a name cannot contain spaces)']);
   });
 
   it("compile() keeps no source text for env files and secrets, only for compose files", () => {

@@ -1,3 +1,4 @@
+// @module-tag real
 import { describe, expect, it } from "vitest";
 import { compileFixture, fixtureSettings, listFixtures } from "./support/fixtures.js";
 import { EngineHelp } from "./support/engine-help.js";

@@ -144,9 +144,9 @@ describe("value errors", () => {
     stop_grace_period: soon
 `);
     expect(errors).toEqual([
-      'compose.yml:5:9: error invalid-value: invalid container port "80x"',
-      'compose.yml:6:9: error invalid-value: invalid published port "70000"',
-      'compose.yml:7:9: error invalid-value: port ranges "8000-8002" and "80-81" differ in size',
+      'compose.yml:5:9: error invalid-port: invalid container port "80x"',
+      'compose.yml:6:9: error invalid-port: invalid published port "70000"',
+      'compose.yml:7:9: error invalid-port: port ranges "8000-8002" and "80-81" differ in size',
       'compose.yml:8:14: error invalid-value: invalid restart policy "sometimes": expected no, always, unless-stopped or on-failure[:N]',
       'compose.yml:9:24: error invalid-value: invalid duration "soon" (expected e.g. 10s, 1m30s)',
     ]);
@@ -181,7 +181,7 @@ describe("value errors", () => {
     const errors = errorsOf("services:\n  web:\n    image: nginx\n    annotations: {a: b}\n    deploy:\n      replicas: 3\n");
     expect(errors).toEqual([
       'compose.yml:4:5: error unsupported-key: service "web": annotations need docker 24 or newer (`docker run --annotation`), which the supported hosts lack',
-      'compose.yml:6:17: error invalid-value: service "web": deploy.replicas other than 1 is not supported: each service runs one container under one unit',
+      'compose.yml:6:17: error unsupported-value: service "web": deploy.replicas other than 1 is not supported: each service runs one container under one unit',
     ]);
   });
 });
@@ -197,8 +197,8 @@ describe("lifecycle hooks", () => {
       - command: ""
 `);
     expect(errors).toEqual([
-      'compose.yml:6:22: error invalid-value: working_dir "app" must be an absolute path',
-      "compose.yml:7:18: error invalid-value: a post_start hook needs a command",
+      'compose.yml:6:22: error invalid-path: working_dir "app" must be an absolute path',
+      "compose.yml:7:18: error missing-key: a post_start hook needs a command",
     ]);
   });
 

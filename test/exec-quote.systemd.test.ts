@@ -19,6 +19,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { execLine, quoteExecWord } from "../src/emit/systemd/exec-quote.js";
 import { EXAMPLE_WORDS, expandEnvironment, parseExecValue, prng, randomWord } from "./support/systemd-exec.js";
 import { UnitFolder, skipWithoutSystemd } from "./support/systemd-test-mode.js";
+import { REAL } from "./support/real-tag.js";
 
 const skip = skipWithoutSystemd("systemd readback of exec-quote");
 
@@ -53,7 +54,7 @@ function mustLine(argv: string[]): string {
 }
 
 describe("systemd reads back what exec-quote writes", () => {
-  it.skipIf(skip)("keeps the parser model honest on hand-written systemd syntax", () => {
+  it.skipIf(skip)("keeps the parser model honest on hand-written systemd syntax", { tags: [REAL] }, () => {
     const values = [
       `/bin/true a "b c" 'd e' "f\\"g" h\\\\i %% $$ "" x`,
       `/bin/true 'it''s' "a'b" a"b c"d 'a"b' "a"'b'c 'x\\ty'`,
@@ -88,7 +89,7 @@ describe("systemd reads back what exec-quote writes", () => {
     expect(got.commands[5]).toEqual(["/bin/true", "b", ";", ";", "c;d", ";e"]);
   });
 
-  it.skipIf(skip)("gives back every example and a few hundred generated words, byte for byte", () => {
+  it.skipIf(skip)("gives back every example and a few hundred generated words, byte for byte", { tags: [REAL] }, () => {
     const rand = prng(0xc0ffee);
     const words = [...EXAMPLE_WORDS, ...Array.from({ length: 600 }, () => randomWord(rand))];
     const lines: string[][] = [];
@@ -112,7 +113,7 @@ describe("systemd reads back what exec-quote writes", () => {
     }
   });
 
-  it.skipIf(skip)("fails the whole unit over a Unicode noncharacter, which is why quoteExecWord refuses them", () => {
+  it.skipIf(skip)("fails the whole unit over a Unicode noncharacter, which is why quoteExecWord refuses them", { tags: [REAL] }, () => {
     const clean = mustLine(["/bin/true", "clean"]);
     expect(readBack("c2u-exec-quote-clean", [clean])).toEqual({ commands: [["/bin/true", "clean"]], complaints: [] });
     for (const word of ["a\ufffeb", "a\ufdd0b", "a\u{1ffff}b"]) {

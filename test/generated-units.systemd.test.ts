@@ -20,6 +20,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { compile } from "../src/index.js";
 import { expandEnvironment, parseExecValue } from "./support/systemd-exec.js";
 import { UnitFolder, skipWithoutSystemd, type DumpedUnit } from "./support/systemd-test-mode.js";
+import { REAL } from "./support/real-tag.js";
 
 const skip = skipWithoutSystemd("systemd readback of generated units");
 
@@ -347,7 +348,7 @@ describe("generated units, read back by systemd", { timeout: 60_000 }, () => {
     expect(units.map((u) => u.path).sort()).toEqual(Object.keys(EXPECTED).sort());
   });
 
-  it.skipIf(skip)("loads every unit from its file, with nothing on stderr about any of them", () => {
+  it.skipIf(skip)("loads every unit from its file, with nothing on stderr about any of them", { tags: [REAL] }, () => {
     const { folder, runs } = load();
     const failed = [...runs].flatMap(([unit, r]) => (r.error === undefined ? [] : [`${unit}: ${r.error instanceof Error ? r.error.message : String(r.error)}`]));
     expect(failed).toEqual([]);
@@ -365,7 +366,7 @@ describe("generated units, read back by systemd", { timeout: 60_000 }, () => {
     }
   });
 
-  it.skipIf(skip).each(Object.keys(CREATE))("hands docker create of service %s exactly the expected argv, byte for byte", (service) => {
+  it.skipIf(skip).each(Object.keys(CREATE))("hands docker create of service %s exactly the expected argv, byte for byte", { tags: [REAL] }, (service) => {
     const unit = `quoting-${service}.service`;
     const pre = dumpOf(unit).exec.ExecStartPre ?? [];
     const creates = pre.filter((argv) => argv[0] === D && argv[1] === "create");
@@ -379,7 +380,7 @@ describe("generated units, read back by systemd", { timeout: 60_000 }, () => {
     expect(hex(expandEnvironment(got, HOSTILE_ENV))).toEqual(hex(want));
   });
 
-  it.skipIf(skip).each(Object.keys(EXPECTED))("runs every Exec command of %s with the intended argv", (unit) => {
+  it.skipIf(skip).each(Object.keys(EXPECTED))("runs every Exec command of %s with the intended argv", { tags: [REAL] }, (unit) => {
     const dump = dumpOf(unit);
     const file = units.find((u) => u.path === unit)!;
     const lines = execLines(file.content);
@@ -403,7 +404,7 @@ describe("generated units, read back by systemd", { timeout: 60_000 }, () => {
     }
   });
 
-  it.skipIf(skip)("delivers the shell scripts with `$` and `%` as the shell must see them", () => {
+  it.skipIf(skip)("delivers the shell scripts with `$` and `%` as the shell must see them", { tags: [REAL] }, () => {
     const scripts = units.map((u) => dumpOf(u.path)).flatMap((d) =>
       Object.values(d.exec).flatMap((commands) => commands.filter((argv) => argv[0] === "/bin/sh" && argv[1] === "-c").map((argv) => expandEnvironment(argv, HOSTILE_ENV))),
     );

@@ -197,7 +197,7 @@ describe("units without a daemon", () => {
 
   it("warn when told to install docker.io for podman", () => {
     const warnings = build(yaml, { installDocker: "docker.io" }).diagnostics.map(formatDiagnostic);
-    expect(warnings).toEqual(["warning invalid-value: install-docker installs docker.io, but the units run podman: name its package (podman)"]);
+    expect(warnings).toEqual(["warning conflicting-options: install-docker installs docker.io, but the units run podman: name its package (podman)"]);
   });
 });
 

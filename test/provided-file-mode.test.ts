@@ -14,8 +14,8 @@ describe("the mode of a secret or config", () => {
       const result = withMode(mode);
       expect(result.files, mode).toEqual([]);
       expect(result.diagnostics.map(formatDiagnostic).filter((l) => l.includes("invalid mode")), mode).toEqual([
-        expect.stringMatching(/^compose\.yml:6:15: error invalid-value: invalid mode ".*": give permission bits in octal, from 0 to 0777, such as 0440$/),
-        expect.stringMatching(/^compose\.yml:9:15: error invalid-value: invalid mode ".*": give permission bits in octal, from 0 to 0777, such as 0440$/),
+        expect.stringMatching(/^compose\.yml:6:15: error invalid-mode: invalid mode ".*": give permission bits in octal, from 0 to 0777, such as 0440$/),
+        expect.stringMatching(/^compose\.yml:9:15: error invalid-mode: invalid mode ".*": give permission bits in octal, from 0 to 0777, such as 0440$/),
       ]);
     }
   });

@@ -1,3 +1,4 @@
+// @module-tag real
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { isBuiltin } from "node:module";

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { compile, formatDiagnostic } from "../src/index.js";
 import { decodeUtf8, findIllFormed } from "../src/text-encoding.js";
 import { BIN, cliInProcess, cliProcess, projectDir } from "./support/cli-run.js";
+import { REAL } from "./support/real-tag.js";
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -77,7 +78,7 @@ describe("input that is not UTF-8 is a located error, never U+FFFD", () => {
     );
   });
 
-  it("on standard input, and in the files named by --env-file, --registry-auth and --cloud-config-base", () => {
+  it("on standard input, and in the files named by --env-file, --registry-auth and --cloud-config-base", { tags: [REAL] }, () => {
     const d = folder({ "ok.yml": "services:\n  web:\n    image: nginx\n", "e.env": bytes("A=", [0xff]), "auth.json": bytes('{"auths": {"x": "', [0xc0], '"}}'), "base.yml": bytes("timezone: ", [0xfe]) });
     const stdin = spawnSync(BIN, ["check", "-"], { cwd: d, input: bytes("services:\n  web:\n    image: ngin", [0xff], "x\n"), encoding: "utf8", env: { PATH: process.env.PATH } });
     expect(stdin).toMatchObject({ status: 1, stderr: "<stdin>:3:16: error invalid-encoding: not valid UTF-8: byte 0xff here starts no character\n" });

@@ -8,6 +8,7 @@ import { asOutputDirError } from "../src/cli/output-fs.js";
 import { lockPathFor } from "../src/cli/output-lock.js";
 import { MANIFEST, OutputDirError, planOutputDir, writeOutputDir } from "../src/cli/write-output.js";
 import { cliProcess, projectDir } from "./support/cli-run.js";
+import { REAL } from "./support/real-tag.js";
 
 /** Each test starts the CLI several times; a busy machine must not fail them. */
 const SLOW = { timeout: 60_000 };
@@ -150,7 +151,7 @@ describe("writing the output folder", () => {
   });
 });
 
-describe("the CLI's output folder", SLOW, () => {
+describe("the CLI's output folder", { ...SLOW, tags: [REAL] }, () => {
   const ONE = "services:\n  web:\n    image: nginx:1.25\n    environment: {A: b}\n";
   const TWO = "services:\n  api:\n    image: api:2\n";
 

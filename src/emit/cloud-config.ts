@@ -48,11 +48,11 @@ export function cloudConfig(project: Project, installed: readonly OutputFile[], 
   const unitTexts = coreos ? installed.filter(isUnit) : [];
   if (!checkCloudConfigText(settings, installed, unitTexts, options.installDocker, diagnostics)) return undefined;
   if (options.installDocker !== undefined && options.cloudConfigFlavor === "coreos") {
-    diagnostics.warning("invalid-value", "CoreOS ships Docker: the install-docker option is ignored for the coreos flavour");
+    diagnostics.warning("conflicting-options", "CoreOS ships Docker: the install-docker option is ignored for the coreos flavour");
   }
   const engine = engineNamed(options.engine);
   if (options.installDocker === "docker.io" && engine.name !== "docker") {
-    diagnostics.warning("invalid-value", `install-docker installs docker.io, but the units run ${engine.name}: name its package (${engine.defaultPackage})`);
+    diagnostics.warning("conflicting-options", `install-docker installs docker.io, but the units run ${engine.name}: name its package (${engine.defaultPackage})`);
   }
   const install = options.installDocker !== undefined ? { package: options.installDocker, enable: engine.enableAfterInstall } : undefined;
   const render = (contents: Contents) => toYaml(mergeHostSettings(bases, renderFlavor(project, installed, contents, install)), header);

@@ -115,7 +115,7 @@ function validBundle(bundle: NonNullable<HostOptions["bundle"]>, diagnostics: Di
     !/^(https?|s3):\/\/\S+$/.test(bundle.url) && `bundle URL "${bundle.url}" must be an http(s) URL`,
     bundle.directory !== undefined && !bundle.directory.startsWith("/") && `bundle directory "${bundle.directory}" must be an absolute path`,
   ].filter((p): p is string => typeof p === "string");
-  for (const p of problems) diagnostics.error("invalid-value", p);
+  for (const p of problems) diagnostics.error("invalid-option", p);
   return problems.length === 0;
 }
 

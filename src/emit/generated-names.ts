@@ -32,13 +32,13 @@ export function checkGeneratedNames(
   diagnostics: DiagnosticBag,
 ): boolean {
   let ok = true;
-  const fail = (origin: NameOrigin | undefined, message: string, code: "name-collision" | "invalid-value" = "name-collision") => {
+  const fail = (code: "name-collision" | "name-reserved" | "name-too-long", origin: NameOrigin | undefined, message: string) => {
     diagnostics.error(code, `${origin ? `${origin.what}: ` : ""}${message}`, origin?.at);
     ok = false;
   };
   // Every unit name starts with the project's: said once, at the project name, rather than at every unit.
   if (`${project.name}-`.startsWith(SYSTEMD_PREFIX)) {
-    fail(project.origin, `every unit would start with "${SYSTEMD_PREFIX}", which names systemd's own units; choose another project name`);
+    fail("name-reserved", project.origin, `every unit would start with "${SYSTEMD_PREFIX}", which names systemd's own units; choose another project name`);
     return false;
   }
   for (const f of files) {
@@ -46,9 +46,9 @@ export function checkGeneratedNames(
     const long = [...f.path.split("/"), ...(f.installPath?.split("/").slice(1) ?? [])].find((segment) => Buffer.byteLength(segment, "utf8") > MAX_FILE_NAME_BYTES);
     if (long !== undefined) {
       const kind = isUnit(f) ? "unit name" : "file name";
-      fail(origin, `the ${kind} ${long} is ${Buffer.byteLength(long, "utf8")} bytes long; file systems and systemd take at most ${MAX_FILE_NAME_BYTES}: shorten the name (or the project name)`, "invalid-value");
+      fail("name-too-long", origin, `the ${kind} ${long} is ${Buffer.byteLength(long, "utf8")} bytes long; file systems and systemd take at most ${MAX_FILE_NAME_BYTES}: shorten the name (or the project name)`);
     } else if (isUnit(f) && isHostUnit(f.path)) {
-      fail(origin, `the unit ${f.path} would replace the host's own unit of that name (see systemd.special(7)); choose another name`);
+      fail("name-reserved", origin, `the unit ${f.path} would replace the host's own unit of that name (see systemd.special(7)); choose another name`);
     }
   }
   const byPath = new Map<string, OutputFile>();
@@ -59,7 +59,7 @@ export function checkGeneratedNames(
       continue;
     }
     const other = origins.get(first);
-    fail(origins.get(f), `its generated file ${f.path} has the same name as the one made for ${other?.what ?? "another name"}${other?.at ? ` (${other.at.file}:${other.at.line}:${other.at.column})` : ""}; rename one of them`);
+    fail("name-collision", origins.get(f), `its generated file ${f.path} has the same name as the one made for ${other?.what ?? "another name"}${other?.at ? ` (${other.at.file}:${other.at.line}:${other.at.column})` : ""}; rename one of them`);
   }
   return ok;
 }

@@ -125,7 +125,7 @@ function checkConditions(project: Project, byName: ReadonlyMap<string, Service>,
     for (const d of s.dependsOn) {
       const dependency = byName.get(d.service);
       if (d.condition === "service_healthy" && dependency?.healthcheck?.kind === "disabled") {
-        diagnostics.error("invalid-value", `service "${s.name}" waits for "${d.service}" to be healthy, but its healthcheck is disabled`, d.at);
+        diagnostics.error("healthcheck-disabled", `service "${s.name}" waits for "${d.service}" to be healthy, but its healthcheck is disabled`, d.at);
       }
     }
   }

@@ -104,7 +104,7 @@ describe("env_file on a service", () => {
 
   it("a malformed env file is an error at its line", () => {
     const r = load({ "bad.env": "A=1\nB='open\n", "compose.yaml": "services:\n  web:\n    image: nginx\n    env_file: bad.env\n" }, ["compose.yaml"], { projectName: "p" });
-    expect(r.errors).toEqual(['bad.env:2:1: error invalid-value: service "web": unterminated single quote']);
+    expect(r.errors).toEqual(['bad.env:2:1: error invalid-env-file: service "web": unterminated single quote']);
   });
 });
 

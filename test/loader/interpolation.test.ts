@@ -95,7 +95,7 @@ describe("where variables come from", () => {
 
   it("an error in .env is reported at its line", () => {
     const r = load({ "compose.yaml": compose, ".env": "OK=1\nBAD NAME=2\n" }, ["compose.yaml"], { projectName: "p" });
-    expect(r.errors).toEqual(['.env:2:1: error invalid-value: invalid variable name "BAD NAME" (a name cannot contain spaces)']);
+    expect(r.errors).toEqual(['.env:2:1: error invalid-env-file: invalid variable name "BAD NAME" (a name cannot contain spaces)']);
   });
 });
 

@@ -5,7 +5,7 @@ import { load } from "./support.js";
 describe("diagnostics point at the value at fault, in the file it came from", () => {
   it("after interpolation: at the value that held the variable", () => {
     const r = load({ "compose.yaml": "services:\n  web:\n    image: nginx\n    ports:\n      - ${PORT}:80\n" }, ["compose.yaml"], { projectName: "p", environment: { PORT: "http" } });
-    expect(r.errors).toEqual(['compose.yaml:5:9: error invalid-value: invalid published port "http"']);
+    expect(r.errors).toEqual(['compose.yaml:5:9: error invalid-port: invalid published port "http"']);
   });
 
   it("after merging -f files: in the override file", () => {
@@ -38,7 +38,7 @@ describe("diagnostics point at the value at fault, in the file it came from", ()
       { projectName: "p" },
     );
     expect(r.errors).toEqual([
-      'compose.yaml:2:5: error invalid-value: invalid container port "80x"',
+      'compose.yaml:2:5: error invalid-port: invalid container port "80x"',
       'compose.yaml:8:33: error invalid-value: invalid restart policy "oops": expected no, always, unless-stopped or on-failure[:N]',
     ]);
   });
@@ -54,7 +54,7 @@ describe("diagnostics point at the value at fault, in the file it came from", ()
       ["compose.yaml"],
       { projectName: "p" },
     );
-    expect(r.errors).toEqual(['sub/s.env:3:1: error invalid-value: service "s": unterminated double quote']);
+    expect(r.errors).toEqual(['sub/s.env:3:1: error invalid-env-file: service "s": unterminated double quote']);
   });
 
   it("in a list with a !reset item dropped: at the item the list index now names", () => {

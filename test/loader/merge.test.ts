@@ -179,7 +179,7 @@ describe("merge tags and special cases", () => {
     const r = load({ "compose.yaml": "services:\n  a:\n    image: x\n    healthcheck: {test: [CMD, 'true']}\n", "o.yaml": "services:\n  a:\n    healthcheck: [nope]\n" }, ["compose.yaml", "o.yaml"], {
       projectName: "p",
     });
-    expect(r.errors).toEqual(["o.yaml:3:18: error invalid-value: services.a.healthcheck: cannot merge a list into a mapping declared at compose.yaml:4:18"]);
+    expect(r.errors).toEqual(["o.yaml:3:18: error merge-conflict: services.a.healthcheck: cannot merge a list into a mapping declared at compose.yaml:4:18"]);
   });
 
   it("a mapping value that is no single value stays itself in the merged list: the schema reports it in its file", () => {

@@ -183,11 +183,11 @@ describe("semantic checks the schema cannot make, each at its value", () => {
     });
     expect(tilde.service("web").mounts.map((m) => (m.type === "bind" ? m.source : m.type))).toEqual(["/root/data", "/root"]);
     expect(tilde.warnings).toEqual([
-      'compose.yaml:5:9: warning invalid-value: "~/data" is /root/data on the host: the units run as root, whose home is /root; write the absolute path to mean another user\'s home',
-      'compose.yaml:7:17: warning invalid-value: "~" is /root on the host: the units run as root, whose home is /root; write the absolute path to mean another user\'s home',
+      'compose.yaml:5:9: warning home-path: "~/data" is /root/data on the host: the units run as root, whose home is /root; write the absolute path to mean another user\'s home',
+      'compose.yaml:7:17: warning home-path: "~" is /root on the host: the units run as root, whose home is /root; write the absolute path to mean another user\'s home',
     ]);
     const other = load({ "compose.yaml": "services:\n  web:\n    image: nginx\n    volumes:\n      - ~bob/data:/data\n" });
-    expect(other.errors).toEqual(['compose.yaml:5:9: error invalid-value: "~bob/data": another user\'s home (~user) is not supported; write the absolute path']);
+    expect(other.errors).toEqual(['compose.yaml:5:9: error home-path: "~bob/data": another user\'s home (~user) is not supported; write the absolute path']);
   });
 
   it("blkio_config: weights from 10 to 1000, device paths under /dev, byte and operation rates", () => {
@@ -206,11 +206,11 @@ describe("semantic checks the schema cannot make, each at its value", () => {
       ].join("\n"),
     });
     expect(bad.errors).toEqual([
-      'compose.yaml:5:15: error invalid-value: weight must be a whole number from 10 to 1000 (or 0), not "5"',
-      'compose.yaml:6:48: error invalid-value: weight must be a whole number from 10 to 1000 (or 0), not "2000"',
-      'compose.yaml:7:32: error invalid-value: device path "sda" must be a device under /dev',
-      'compose.yaml:8:49: error invalid-value: rate must be bytes per second such as 12mb or 1048576, not "fast"',
-      'compose.yaml:9:49: error invalid-value: rate must be a whole number of operations per second, at most 9223372036854775807, not "1.5"',
+      'compose.yaml:5:15: error out-of-range: weight must be a whole number from 10 to 1000 (or 0), not "5"',
+      'compose.yaml:6:48: error out-of-range: weight must be a whole number from 10 to 1000 (or 0), not "2000"',
+      'compose.yaml:7:32: error invalid-path: device path "sda" must be a device under /dev',
+      'compose.yaml:8:49: error invalid-size: rate must be bytes per second such as 12mb or 1048576, not "fast"',
+      'compose.yaml:9:49: error invalid-number: rate must be a whole number of operations per second, at most 9223372036854775807, not "1.5"',
     ]);
   });
 

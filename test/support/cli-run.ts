@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { main } from "../../src/cli/main.js";
+import { requireRealTag } from "./real-tag.js";
 
 export interface CliRun {
   readonly status: number | null;
@@ -40,6 +41,7 @@ export async function cliInProcess(args: string[], cwd: string, options: InProce
 export const BIN = new URL("../../bin/compose2units", import.meta.url).pathname;
 
 export function cliProcess(args: string[], cwd: string, options: { env?: NodeJS.ProcessEnv; input?: string } = {}): CliRun {
+  requireRealTag("the built CLI");
   const r = spawnSync(BIN, args, { cwd, encoding: "utf8", input: options.input ?? "", env: { PATH: process.env.PATH, ...options.env } });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }

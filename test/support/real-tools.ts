@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync, chmodSync } from "no
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { OutputFile } from "../../src/index.js";
+import { requireRealTag } from "./real-tag.js";
 
 /**
  * The real tools that judge generated output. Outside CI a missing tool
@@ -18,11 +19,20 @@ export const TOOLS = {
 } as const;
 
 export function toolMissing(...paths: string[]): string | undefined {
+  return requirementMissing("real-tool checks", paths, "run npm test as root, or npm run setup, to install them");
+}
+
+/**
+ * The reason to skip `what` when one of `paths` is absent, else undefined;
+ * in CI an absent path fails the test file instead, so that nothing there
+ * is skipped for want of what CI always has.
+ */
+export function requirementMissing(what: string, paths: readonly string[], remedy: string): string | undefined {
   const missing = paths.filter((p) => !existsSync(p));
   if (missing.length === 0) return undefined;
-  const why = `missing ${missing.join(", ")} (run npm test as root, or npm run setup, to install them)`;
-  if (process.env.CI === "true") throw new Error(`CI must have every checking tool: ${why}`);
-  console.warn(`skipping real-tool checks: ${why}`);
+  const why = `missing ${missing.join(", ")} (${remedy})`;
+  if (process.env.CI === "true") throw new Error(`CI must have everything the tests check with: ${why}`);
+  console.warn(`skipping ${what}: ${why}`);
   return why;
 }
 
@@ -33,6 +43,7 @@ export interface ToolRun {
 }
 
 export function run(cmd: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): ToolRun {
+  requireRealTag(cmd);
   const r = spawnSync(cmd, [...args], { encoding: "utf8", cwd: options.cwd, env: options.env ?? process.env });
   return { status: r.status, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
 }
@@ -79,6 +90,7 @@ const CLOUD_INIT_READ = join(dirname(new URL(import.meta.url).pathname), "cloud-
 /** Reads each document with cloud-init's own loader (Debian's python3 and cloud-init), in one process. */
 export function cloudInitRead(files: readonly string[]): CloudInitReading[] {
   if (files.length === 0) return [];
+  requireRealTag("cloud-init's YAML loader");
   const r = spawnSync("/usr/bin/python3", [CLOUD_INIT_READ, ...files], { encoding: "utf8", maxBuffer: 1 << 30 });
   if (r.status !== 0) throw new Error(`cloud-init-read.py failed: ${r.stderr}`);
   return r.stdout.trim().split("\n").map((line) => JSON.parse(line) as CloudInitReading);

@@ -49,6 +49,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "vitest";
+import { requireRealTag } from "./real-tag.js";
 import { parseDumpedCommandLine } from "./systemd-exec.js";
 
 export const SYSTEMD = "/lib/systemd/systemd";
@@ -115,6 +116,7 @@ export class UnitFolder {
 
   /** `systemd --test --system --unit=NAME` on this folder; fails the test unless it exits 0. */
   run(unitName: string): TestModeRun {
+    requireRealTag("systemd --test");
     expect(systemdMissing, `${SYSTEMD} is missing; CI must have systemd (npm run setup installs it)`).toBe(false);
     const args = ["--test", "--system", `--unit=${unitName}`];
     const asRoot = process.getuid?.() === 0;

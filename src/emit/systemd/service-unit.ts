@@ -84,7 +84,7 @@ export function serviceUnit(ordered: OrderedProject, service: Service, host: Hos
       waitSeconds += healthyWithinSeconds(dependency);
       if (IMAGE_TIMEOUT_SECONDS + waitSeconds > MAX_TIMEOUT_SECONDS) {
         diagnostics.error(
-          "invalid-value",
+          "out-of-range",
           `${what}: waiting for "${d.service}" to become healthy may take ${waitSeconds} seconds by its healthcheck, more than the ${MAX_TIMEOUT_SECONDS} a start timeout here may be; shorten its interval, timeout or retries`,
           d.at,
         );

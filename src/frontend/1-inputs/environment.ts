@@ -62,7 +62,7 @@ export function readEnvFiles(
     }
     const parsed = parseDotenv(text, (name) => lookupFirst[name] ?? values[name], sources.budget);
     if (!parsed.ok) {
-      diagnostics.error("invalid-value", parsed.message, { file: sources.display(path), line: parsed.line, column: 1 });
+      diagnostics.error("invalid-env-file", parsed.message, { file: sources.display(path), line: parsed.line, column: 1 });
       ok = false;
       continue;
     }

@@ -49,7 +49,7 @@ export function mergeMappings(base: TreeMap, over: TreeMap, path: readonly strin
 
 function mismatch(base: Tree, over: Tree, path: readonly string[], diagnostics: DiagnosticBag): Tree {
   const kind = (t: Tree) => (t.kind === "map" ? "a mapping" : t.kind === "seq" ? "a list" : "a single value");
-  diagnostics.error("invalid-value", `${readablePath("/" + path.join("/"))}: cannot merge ${kind(over)} into ${kind(base)} declared at ${base.at.file}:${base.at.line}:${base.at.column}`, over.at);
+  diagnostics.error("merge-conflict", `${readablePath("/" + path.join("/"))}: cannot merge ${kind(over)} into ${kind(base)} declared at ${base.at.file}:${base.at.line}:${base.at.column}`, over.at);
   return over;
 }
 

@@ -1,6 +1,7 @@
+import type { DiagnosticCode } from "../../diagnostics.js";
 import type { BlockIo, ContainerSettings, DeployResources, Device, DeviceRate, DeviceRequest, ExtraHost, Gpus, Located, Logging, Resources, Setting, Ulimit } from "../../model/project.js";
 import { asBoolean, isMapping, keyValueEntries, scalarText, type Node } from "./context.js";
-import { byteCount, integerWithin, INT64_MAX, INT64_MIN, isByteSize, rangeText } from "./units-of-measure.js";
+import { byteCount, integerProblem, INT64_MAX, INT64_MIN, isByteSize, rangeText } from "./units-of-measure.js";
 
 /**
  * The service keys that configure the container itself, checked and put
@@ -61,20 +62,27 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
-function invalid<T>(node: Node, key: string, why: string): T | undefined {
-  node.error(`${key} ${why}`, key);
+/**
+ * Why a value's text is refused, as the code a tool would filter on ("abc"
+ * for a number is another mistake than 2^64); undefined when it is fine.
+ */
+type Check = (text: string) => DiagnosticCode | undefined;
+
+function invalid<T>(node: Node, key: string, code: DiagnosticCode, why: string): T | undefined {
+  node.report(code, `${key} ${why}`, key);
   return undefined;
 }
 
 function switchValue(node: Node, key: string): Located<boolean> | undefined {
   const on = asBoolean(node.get(key));
-  return on === undefined ? invalid(node, key, "must be true or false") : { value: on, at: node.at(key) };
+  return on === undefined ? invalid(node, key, "invalid-value", "must be true or false") : { value: on, at: node.at(key) };
 }
 
-function textValue(node: Node, key: string, check?: (text: string) => boolean, expected?: string): Located<string> | undefined {
+function textValue(node: Node, key: string, check?: Check, expected?: string): Located<string> | undefined {
   const text = scalarText(node.get(key));
-  if (text === undefined || (check && !check(text))) return invalid(node, key, expected ?? "must be a string");
-  return { value: text, at: node.at(key) };
+  const problem = text === undefined ? "invalid-value" : check?.(text);
+  if (problem !== undefined) return invalid(node, key, problem, expected ?? "must be a string");
+  return { value: text!, at: node.at(key) };
 }
 
 /** A list of strings, or one string standing for a list of one (`dns: 8.8.8.8`). */
@@ -92,7 +100,7 @@ function textList(node: Node, key: string): Located<string>[] {
 function settingsOf(node: Node, key: string): Setting[] {
   return keyValueEntries(node, key).flatMap((e) => {
     if (e.value === undefined) {
-      node.error(`"${e.name}" needs a value`, ...e.path);
+      node.report("invalid-value", `"${e.name}" needs a value`, ...e.path);
       return [];
     }
     return [{ name: e.name, value: e.value, at: node.at(...e.path) }];
@@ -107,7 +115,7 @@ function extraHosts(service: Node, key: string): ExtraHost[] {
     raw.forEach((v, i) => {
       const text = scalarText(v) ?? "";
       const sep = /[:=]/.exec(text);
-      if (!sep) return void service.error(`extra host "${text}" must be HOST:IP or HOST=IP`, key, i);
+      if (!sep) return void service.report("invalid-address", `extra host "${text}" must be HOST:IP or HOST=IP`, key, i);
       entries.push({ host: text.slice(0, sep.index), ip: text.slice(sep.index + 1), at: service.at(key, i) });
     });
   } else {
@@ -115,25 +123,25 @@ function extraHosts(service: Node, key: string): ExtraHost[] {
   }
   return entries.filter((e) => {
     if (e.host && /^[0-9A-Fa-f.:]+$/.test(e.ip)) return true;
-    service.ctx.diagnostics.error("invalid-value", `extra host "${e.host}" needs an IP address, not "${e.ip}"`, e.at);
+    service.ctx.diagnostics.error("invalid-address", `extra host "${e.host}" needs an IP address, not "${e.ip}"`, e.at);
     return false;
   });
 }
 
-const isInt64 = (t: string) => integerWithin(t, INT64_MIN, INT64_MAX);
+const int64Problem: Check = (t) => integerProblem(t, INT64_MIN, INT64_MAX);
 /** docker stores CPUs as an int64 count of billionths. */
 const MAX_CPUS = Number(INT64_MAX / 1_000_000_000n);
-const isCpus = (t: string) => /^\d+(\.\d+)?$/.test(t.trim()) && Number(t) <= MAX_CPUS;
+const cpusProblem: Check = (t) => (!/^\d+(\.\d+)?$/.test(t.trim()) ? "invalid-number" : Number(t) <= MAX_CPUS ? undefined : "out-of-range");
 /** docker counts sizes in an int64 of bytes. */
-const isSize = (t: string) => isByteSize(t) && byteCount(t) <= Number(INT64_MAX);
+const sizeProblem: Check = (t) => (!isByteSize(t) ? "invalid-size" : byteCount(t) <= Number(INT64_MAX) ? undefined : "out-of-range");
 const SIZE_EXPECTED = `must be a size such as 512m or 1g, at most ${INT64_MAX} bytes`;
 
 /** A whole number docker parses into an int64 (or a narrower range it checks itself); a longer one fails only on the host. */
 const wholeNumber = (node: Node, key: string, min = INT64_MIN, max = INT64_MAX) =>
-  node.has(key) ? textValue(node, key, (t) => integerWithin(t, min, max), `must be a whole number from ${rangeText(min, max)}`) : undefined;
+  node.has(key) ? textValue(node, key, (t) => integerProblem(t, min, max), `must be a whole number from ${rangeText(min, max)}`) : undefined;
 const size = (node: Node, key: string, allowMinusOne = false) =>
-  node.has(key) ? textValue(node, key, (t) => isSize(t) || (allowMinusOne && t.trim() === "-1"), SIZE_EXPECTED) : undefined;
-const cpus = (node: Node, key: string) => (node.has(key) ? textValue(node, key, isCpus, `must be a number from 0 to ${MAX_CPUS}`) : undefined);
+  node.has(key) ? textValue(node, key, (t) => (allowMinusOne && t.trim() === "-1" ? undefined : sizeProblem(t)), SIZE_EXPECTED) : undefined;
+const cpus = (node: Node, key: string) => (node.has(key) ? textValue(node, key, cpusProblem, `must be a number from 0 to ${MAX_CPUS}`) : undefined);
 
 function resources(service: Node): Resources {
   const text = (key: string) => (service.has(key) ? textValue(service, key) : undefined);
@@ -143,7 +151,7 @@ function resources(service: Node): Resources {
     ...optional("memswapLimit", size(service, "memswap_limit", true)),
     ...optional("memReservation", size(service, "mem_reservation")),
     // docker refuses other values itself, at create time: -1 leaves the kernel's default.
-    ...optional("memSwappiness", service.has("mem_swappiness") ? textValue(service, "mem_swappiness", (t) => integerWithin(t, -1n, 100n), "must be a whole number from 0 to 100 (or -1)") : undefined),
+    ...optional("memSwappiness", service.has("mem_swappiness") ? textValue(service, "mem_swappiness", (t) => integerProblem(t, -1n, 100n), "must be a whole number from 0 to 100 (or -1)") : undefined),
     ...optional("cpus", cpus(service, "cpus")),
     ...optional("cpuShares", wholeNumber(service, "cpu_shares")),
     ...optional("cpuQuota", wholeNumber(service, "cpu_quota")),
@@ -165,18 +173,14 @@ function ulimits(service: Node, key: string): Ulimit[] {
     if (isMapping(v)) {
       const soft = scalarText(v.soft);
       const hard = scalarText(v.hard);
-      if (soft === undefined || hard === undefined || !isInt64(soft) || !isInt64(hard)) {
-        node.error(`ulimit ${name} needs whole-number soft and hard limits from ${rangeText(INT64_MIN, INT64_MAX)}`, name);
-        continue;
-      }
-      out.push({ name, soft, hard, at: node.at(name) });
+      const problem = soft === undefined || hard === undefined ? "invalid-number" : (int64Problem(soft) ?? int64Problem(hard));
+      if (problem === undefined) out.push({ name, soft: soft!, hard: hard!, at: node.at(name) });
+      else node.report(problem, `ulimit ${name} needs whole-number soft and hard limits from ${rangeText(INT64_MIN, INT64_MAX)}`, name);
     } else {
       const limit = scalarText(v);
-      if (limit === undefined || !isInt64(limit)) {
-        node.error(`ulimit ${name} must be a whole number from ${rangeText(INT64_MIN, INT64_MAX)}`, name);
-        continue;
-      }
-      out.push({ name, soft: limit, at: node.at(name) });
+      const problem = limit === undefined ? "invalid-number" : int64Problem(limit);
+      if (problem === undefined) out.push({ name, soft: limit!, at: node.at(name) });
+      else node.report(problem, `ulimit ${name} must be a whole number from ${rangeText(INT64_MIN, INT64_MAX)}`, name);
     }
   }
   return out;
@@ -200,14 +204,14 @@ function devices(service: Node, key: string): Device[] {
       const source = scalarText(v.source);
       const target = scalarText(v.target) ?? source;
       const permissions = scalarText(v.permissions);
-      if (!source) return invalid(service, key, "entries need a source") ?? [];
+      if (!source) return invalid(service, key, "missing-key", "entries need a source") ?? [];
       return [{ source, ...(target ? { target } : {}), ...(permissions ? { permissions } : {}), at }];
     }
     const text = scalarText(v);
     if (text === undefined) return [];
     const parts = text.split(":");
     if (parts.length > 3 || parts.some((p) => p === "")) {
-      service.error(`device "${text}" must be SOURCE[:TARGET[:PERMISSIONS]]`, key, i);
+      service.report("invalid-value", `device "${text}" must be SOURCE[:TARGET[:PERMISSIONS]]`, key, i);
       return [];
     }
     const [source, target, permissions] = parts as [string, string?, string?];
@@ -219,7 +223,7 @@ function gpus(service: Node, key: string): Gpus | undefined {
   const raw = service.get(key);
   const at = service.at(key);
   if (raw === "all") return { kind: "all", at };
-  if (!Array.isArray(raw)) return invalid(service, key, 'must be "all" or a list of device requests');
+  if (!Array.isArray(raw)) return invalid(service, key, "invalid-value", 'must be "all" or a list of device requests');
   const requests = raw.flatMap((_, i) => {
     const node = service.descend(key, i);
     return node ? [deviceRequest(node)] : [];
@@ -242,12 +246,11 @@ function deviceRequest(node: Node): DeviceRequest {
 }
 
 /** Docker takes a block IO weight from 10 to 1000, or 0 for the kernel's default. */
-const isWholeNumber = (t: string) => /^\d+$/.test(t);
-const isBlkioWeight = (t: string) => isWholeNumber(t) && (Number(t) === 0 || (Number(t) >= 10 && Number(t) <= 1000));
+const blkioWeightProblem: Check = (t) => (!/^\d+$/.test(t) ? "invalid-number" : Number(t) === 0 || (Number(t) >= 10 && Number(t) <= 1000) ? undefined : "out-of-range");
 const WEIGHT_EXPECTED = "must be a whole number from 10 to 1000 (or 0)";
 const BPS_EXPECTED = "must be bytes per second such as 12mb or 1048576";
 const IOPS_EXPECTED = `must be a whole number of operations per second, at most ${INT64_MAX}`;
-const isIops = (t: string) => integerWithin(t, 0n, INT64_MAX);
+const iopsProblem: Check = (t) => integerProblem(t, 0n, INT64_MAX);
 
 /** `blkio_config`: the service's block IO weight and per-device weights and limits. */
 function blkio(service: Node, key: string): BlockIo | undefined {
@@ -256,10 +259,11 @@ function blkio(service: Node, key: string): BlockIo | undefined {
   let weight: Located<string> | undefined;
   const weightText = scalarText(node.get("weight"));
   if (weightText !== undefined) {
-    if (isBlkioWeight(weightText)) weight = { value: weightText, at: node.at("weight") };
-    else node.error(`weight ${WEIGHT_EXPECTED}, not "${weightText}"`, "weight");
+    const problem = blkioWeightProblem(weightText);
+    if (problem === undefined) weight = { value: weightText, at: node.at("weight") };
+    else node.report(problem, `weight ${WEIGHT_EXPECTED}, not "${weightText}"`, "weight");
   }
-  const perDevice = (list: string, field: "weight" | "rate", valid: (t: string) => boolean, expected: string): DeviceRate[] => {
+  const perDevice = (list: string, field: "weight" | "rate", check: Check, expected: string): DeviceRate[] => {
     const raw = node.get(list);
     if (!Array.isArray(raw)) return [];
     return raw.flatMap((_, i): DeviceRate[] => {
@@ -268,11 +272,12 @@ function blkio(service: Node, key: string): BlockIo | undefined {
       const value = scalarText(entry?.get(field));
       if (!entry || path === undefined || value === undefined) return []; // the schema requires both
       if (!path.startsWith("/dev/")) {
-        entry.error(`device path "${path}" must be a device under /dev`, "path");
+        entry.report("invalid-path", `device path "${path}" must be a device under /dev`, "path");
         return [];
       }
-      if (!valid(value)) {
-        entry.error(`${field} ${expected}, not "${value}"`, field);
+      const problem = check(value);
+      if (problem !== undefined) {
+        entry.report(problem, `${field} ${expected}, not "${value}"`, field);
         return [];
       }
       return [{ path, value, at: node.at(list, i) }];
@@ -280,11 +285,11 @@ function blkio(service: Node, key: string): BlockIo | undefined {
   };
   return {
     ...(weight ? { weight } : {}),
-    weightDevice: perDevice("weight_device", "weight", isBlkioWeight, WEIGHT_EXPECTED),
-    deviceReadBps: perDevice("device_read_bps", "rate", isSize, BPS_EXPECTED),
-    deviceWriteBps: perDevice("device_write_bps", "rate", isSize, BPS_EXPECTED),
-    deviceReadIops: perDevice("device_read_iops", "rate", isIops, IOPS_EXPECTED),
-    deviceWriteIops: perDevice("device_write_iops", "rate", isIops, IOPS_EXPECTED),
+    weightDevice: perDevice("weight_device", "weight", blkioWeightProblem, WEIGHT_EXPECTED),
+    deviceReadBps: perDevice("device_read_bps", "rate", sizeProblem, BPS_EXPECTED),
+    deviceWriteBps: perDevice("device_write_bps", "rate", sizeProblem, BPS_EXPECTED),
+    deviceReadIops: perDevice("device_read_iops", "rate", iopsProblem, IOPS_EXPECTED),
+    deviceWriteIops: perDevice("device_write_iops", "rate", iopsProblem, IOPS_EXPECTED),
     at: node.at(),
   };
 }
@@ -299,7 +304,7 @@ function deployResources(service: Node, name: string): DeployResources | undefin
   }
   const replicas = deploy.get("replicas");
   if (replicas !== undefined && replicas !== 1 && replicas !== "1") {
-    deploy.error(`service "${name}": deploy.replicas other than 1 is not supported: each service runs one container under one unit`, "replicas");
+    deploy.report("unsupported-value", `service "${name}": deploy.replicas other than 1 is not supported: each service runs one container under one unit`, "replicas");
   }
   const limits = deploy.descend("resources", "limits");
   const reservations = deploy.descend("resources", "reservations");

@@ -1,4 +1,4 @@
-import type { DiagnosticBag, SourceLocation } from "../../diagnostics.js";
+import type { DiagnosticBag, DiagnosticCode, SourceLocation } from "../../diagnostics.js";
 import type { LocationIndex, PathSegment } from "../location-index.js";
 import { childPointer, pointerOf } from "../location-index.js";
 import type { RawMapping, RawValue } from "../parse-yaml.js";
@@ -71,8 +71,13 @@ export class Node {
     return isMapping(v) ? new Node(this.ctx, v, [...this.path, ...sub]) : undefined;
   }
 
+  /** An error of kind `code` at the value of `sub` (this mapping itself when `sub` is empty). */
+  report(code: DiagnosticCode, message: string, ...sub: PathSegment[]): void {
+    this.ctx.diagnostics.error(code, message, this.at(...sub));
+  }
+
   error(message: string, ...sub: PathSegment[]): void {
-    this.ctx.diagnostics.error("invalid-value", message, this.at(...sub));
+    this.report("invalid-value", message, ...sub);
   }
 }
 

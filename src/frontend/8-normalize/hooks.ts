@@ -11,7 +11,7 @@ export function normalizeHooks(service: Node, key: "post_start" | "pre_stop"): L
     if (!hook) return []; // the schema requires a mapping
     const command = commandWords(hook, "command");
     if (!command || command.value.length === 0 || command.value[0] === "") {
-      hook.error(`a ${key} hook needs a command`, ...(hook.has("command") ? ["command"] : []));
+      hook.report("missing-key", `a ${key} hook needs a command`, ...(hook.has("command") ? ["command"] : []));
       return [];
     }
     const text = (k: string): Located<string> | undefined => {
@@ -21,7 +21,7 @@ export function normalizeHooks(service: Node, key: "post_start" | "pre_stop"): L
     const user = text("user");
     const workingDir = text("working_dir");
     if (workingDir && !workingDir.value.startsWith("/")) {
-      hook.error(`working_dir "${workingDir.value}" must be an absolute path`, "working_dir");
+      hook.report("invalid-path", `working_dir "${workingDir.value}" must be an absolute path`, "working_dir");
       return [];
     }
     return [

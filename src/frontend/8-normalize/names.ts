@@ -49,7 +49,7 @@ export function checkDeclaredNames(top: Node, enabled: ReadonlySet<string>): Set
       if (name.startsWith("x-") || (kind === "services" && !enabled.has(name))) continue;
       const problem = hostNameProblem(name);
       if (problem === undefined) continue;
-      top.ctx.diagnostics.error("invalid-value", `${SINGULAR[kind]} name ${problem}`, top.keyAt(kind, name));
+      top.ctx.diagnostics.error("invalid-name", `${SINGULAR[kind]} name ${problem}`, top.keyAt(kind, name));
       if (kind === "services") badServices.add(name);
     }
   }
@@ -70,7 +70,7 @@ export function containerName(service: Node): string | undefined {
   const text = scalarText(raw);
   if (text === undefined || !CONTAINER_NAME.test(text)) {
     const shown = JSON.stringify(text ?? String(raw));
-    service.error(`container_name ${shown} is not a name docker accepts: use two or more of letters, digits, "_", "." and "-", starting with a letter or digit`, "container_name");
+    service.report("invalid-name", `container_name ${shown} is not a name docker accepts: use two or more of letters, digits, "_", "." and "-", starting with a letter or digit`, "container_name");
     return undefined;
   }
   return text;

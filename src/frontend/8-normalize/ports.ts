@@ -13,7 +13,7 @@ export function normalizePorts(service: Node): PortMapping[] {
     const text = isMapping(item) ? undefined : scalarText(item);
     const port = isMapping(item) ? longPort(item) : text === undefined ? undefined : parsePort(text);
     if (port?.ok) out.push({ ...port.value, at: service.at("ports", i) });
-    else if (port) service.error(port.reason, "ports", i);
+    else if (port) service.report("invalid-port", port.reason, "ports", i);
   });
   return out;
 }

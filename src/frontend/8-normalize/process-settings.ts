@@ -16,7 +16,7 @@ export function commandWords(node: Node, key: "command" | "entrypoint"): Located
   const text = scalarText(raw) ?? "";
   const split = splitShellWords(text);
   if (!split.ok) {
-    node.error(`${key}: ${split.message}`, key);
+    node.report("invalid-command", `${key}: ${split.message}`, key);
     return undefined;
   }
   // `entrypoint: ""` clears the image's entrypoint, as in compose.

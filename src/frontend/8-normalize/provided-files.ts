@@ -31,7 +31,7 @@ export function normalizeProvidedFiles(service: Node, top: Node | undefined, kin
     const modeValue = long?.get("mode");
     const mode = permissionBits(modeValue);
     if (mode === undefined) {
-      long!.error(`invalid mode "${String(modeValue)}": give permission bits in octal, from 0 to 0777, such as 0440`, "mode");
+      long!.report("invalid-mode", `invalid mode "${String(modeValue)}": give permission bits in octal, from 0 to 0777, such as 0440`, "mode");
       return [];
     }
     const uid = scalarText(long?.get("uid"));
@@ -75,6 +75,6 @@ function resolveContent(declaration: Node, kind: "secret" | "config", name: stri
   }
   const content = scalarText(declaration.get("content"));
   if (content !== undefined) return { content, source: { kind: "content" } };
-  ctx.diagnostics.error("invalid-value", `${kind} "${name}" needs file:, environment:${kind === "config" ? " or content:" : ""}`, declaration.keyAt());
+  ctx.diagnostics.error("missing-key", `${kind} "${name}" needs file:, environment:${kind === "config" ? " or content:" : ""}`, declaration.keyAt());
   return undefined;
 }

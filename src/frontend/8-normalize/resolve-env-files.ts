@@ -54,7 +54,7 @@ export function resolveEnvFiles(doc: RawMapping, services: Iterable<string>, loc
       }
       const parsed = parseDotenv(text, lookup, ctx.budget);
       if (!parsed.ok) {
-        ctx.diagnostics.error("invalid-value", `service "${name}": ${parsed.message}`, { file: ctx.display(full), line: parsed.line, column: 1 });
+        ctx.diagnostics.error("invalid-env-file", `service "${name}": ${parsed.message}`, { file: ctx.display(full), line: parsed.line, column: 1 });
         continue;
       }
       for (const v of parsed.entries) {

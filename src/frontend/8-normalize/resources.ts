@@ -64,7 +64,7 @@ export function normalizeVolumes(top: Node): NamedVolume[] {
 /** An external network or volume is docker's already: only its name may be given. */
 function rejectSettingsOfExternal(spec: Node, kind: "network" | "volume", key: string): void {
   for (const k of Object.keys(spec.value)) {
-    if (k !== "external" && k !== "name" && !k.startsWith("x-")) spec.error(`${kind} "${key}" is external; "${k}" cannot be set`, k);
+    if (k !== "external" && k !== "name" && !k.startsWith("x-")) spec.report("conflicting-keys", `${kind} "${key}" is external; "${k}" cannot be set`, k);
   }
 }
 

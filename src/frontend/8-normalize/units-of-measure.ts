@@ -45,6 +45,14 @@ export function integerWithin(text: string, min: bigint, max: bigint): boolean {
   return n >= min && n <= max;
 }
 
+/** Why `text` is not a whole number from `min` to `max`, as a diagnostic code; undefined when it is one. */
+export function integerProblem(text: string, min: bigint, max: bigint): "invalid-number" | "out-of-range" | undefined {
+  if (/^-?\d+$/.test(text.trim())) return integerWithin(text, min, max) ? undefined : "out-of-range";
+  // YAML reads a whole number too long for a double as a float, which prints as `1e+23`: still a whole number, out of range.
+  const n = Number(text);
+  return Number.isInteger(n) && (n > Number(max) || n < Number(min)) ? "out-of-range" : "invalid-number";
+}
+
 /** `min` to `max` for a message. */
 export function rangeText(min: bigint | number, max: bigint | number): string {
   return `${min} to ${max}`;
