@@ -14,7 +14,7 @@ export { projectToYaml } from "./emit/compose-yaml.js";
 
 export type { SourceFile } from "./frontend/parse-yaml.js";
 /** What a `readFile` function throws for a file that is there but must not be read; its message says why. */
-export { InputRefused } from "./frontend/input-files.js";
+export { InputRefused } from "./frontend/1-inputs/input-files.js";
 export type { OutputFile } from "./emit/output-file.js";
 export type * from "./model/project.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseDotenv } from "../src/frontend/dotenv.js";
+import { parseDotenv } from "../src/frontend/1-inputs/dotenv.js";
 
 describe("env file parsing", () => {
   it("reads the forms compose reads", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { substitute } from "../src/frontend/interpolate.js";
+import { substitute } from "../src/frontend/3-interpolate/interpolate.js";
 
 const env = { SET: "value", EMPTY: "", PORT: "8080" };
 const ok = (template: string) => {

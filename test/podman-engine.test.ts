@@ -207,8 +207,8 @@ describe("the podman flag table", () => {
 
   it("decides about every flag the emitters build for containers", () => {
     // The front end spells no docker flag: every one is in the docker table or the create command.
-    const normalize = readdirSync(new URL("../src/frontend/normalize/", import.meta.url)).filter((f) => f.endsWith(".ts"));
-    expect(normalize.flatMap((f) => flagsIn(`frontend/normalize/${f}`))).toEqual([]);
+    const normalize = readdirSync(new URL("../src/frontend/8-normalize/", import.meta.url)).filter((f) => f.endsWith(".ts"));
+    expect(normalize.flatMap((f) => flagsIn(`frontend/8-normalize/${f}`))).toEqual([]);
     // docker.ts holds the container flags first, then those of network and volume creation.
     const docker = readFileSync(new URL("../src/emit/flags/docker.ts", import.meta.url), "utf8");
     const forContainers = docker.slice(0, docker.indexOf("export function networkCreateFlags"));

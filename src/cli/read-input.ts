@@ -1,6 +1,6 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, statSync, type Stats } from "node:fs";
 import { resolve } from "node:path";
-import { InputRefused, refusalReason, sizeRefusal, tooLargeReason } from "../frontend/input-files.js";
+import { InputRefused, refusalReason, sizeRefusal, tooLargeReason } from "../frontend/1-inputs/input-files.js";
 import { LIMITS } from "../frontend/limits.js";
 import type { SourceFile } from "../frontend/parse-yaml.js";
 import { decodeUtf8 } from "../text-encoding.js";

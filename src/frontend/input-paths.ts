@@ -1,5 +1,5 @@
 import { posix } from "node:path";
-import type { Environment } from "./interpolate.js";
+import type { Environment } from "./3-interpolate/interpolate.js";
 
 /**
  * The absolute path of a file compose2units reads while compiling (an

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { toolMissing } from "../support/real-tools.js";
 import { parse } from "yaml";
 import { DiagnosticBag, formatDiagnostic, loadProject, type Project, type Service } from "../../src/index.js";
-import { splitShellWords } from "../../src/frontend/normalize/shell-words.js";
+import { splitShellWords } from "../../src/frontend/8-normalize/shell-words.js";
 
 /**
  * Agreement with docker compose: Debian's docker-compose 1.29.2 (`docker-compose

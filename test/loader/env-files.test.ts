@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseDotenv } from "../../src/frontend/dotenv.js";
+import { parseDotenv } from "../../src/frontend/1-inputs/dotenv.js";
 import { env, load, where } from "./support.js";
 
 const values = (text: string, lookup?: (n: string) => string | undefined) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { detectFormat } from "../../src/frontend/legacy-format.js";
+import { detectFormat } from "../../src/frontend/2-layers/legacy-format.js";
 import { load, where } from "./support.js";
 import { containerFlags } from "../../src/emit/flags/docker.js";
 

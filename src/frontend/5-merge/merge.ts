@@ -1,8 +1,8 @@
-import type { DiagnosticBag, SourceLocation } from "../diagnostics.js";
-import { readablePath } from "./validate-schema.js";
-import { parsePort } from "./short-syntax/port.js";
-import { parseVolume } from "./short-syntax/volume.js";
-import { mapping, rawOf, scalar, sequence, untagged, type Tree, type TreeMap, type TreeScalar, type TreeSeq } from "./tree.js";
+import type { DiagnosticBag, SourceLocation } from "../../diagnostics.js";
+import { readablePath } from "../7-validate/validate-schema.js";
+import { parsePort } from "../short-syntax/port.js";
+import { parseVolume } from "../short-syntax/volume.js";
+import { mapping, rawOf, scalar, sequence, untagged, type Tree, type TreeMap, type TreeScalar, type TreeSeq } from "../tree.js";
 
 /**
  * The Compose Specification's merge rules, used for `-f a.yml -f b.yml`, for

@@ -2,10 +2,10 @@ import type { ErrorObject } from "ajv";
 // Generated from schemas/compose-spec.schema.json by `npm run build` (scripts/generate-validator.mjs):
 // compiling the schema at run time took most of a cold CLI start. Two folders up from both
 // src/frontend and dist/frontend.
-import validate from "../../generated/compose-schema-validator.js";
-import type { DiagnosticBag } from "../diagnostics.js";
-import type { LocationIndex } from "./location-index.js";
-import type { RawValue } from "./parse-yaml.js";
+import validate from "../../../generated/compose-schema-validator.js";
+import type { DiagnosticBag } from "../../diagnostics.js";
+import type { LocationIndex } from "../location-index.js";
+import type { RawValue } from "../parse-yaml.js";
 
 /**
  * Checks the shape of an interpolated compose document against our schema

@@ -1,9 +1,9 @@
-import type { DiagnosticBag } from "../diagnostics.js";
-import type { LocationIndex, PathSegment } from "./location-index.js";
-import { pointerOf } from "./location-index.js";
-import type { RawValue } from "./parse-yaml.js";
-import type { Tree } from "./tree.js";
-import { BUDGET_SPENT, formatBytes, LIMITS, type LoadBudget } from "./limits.js";
+import type { DiagnosticBag } from "../../diagnostics.js";
+import type { LocationIndex, PathSegment } from "../location-index.js";
+import { pointerOf } from "../location-index.js";
+import type { RawValue } from "../parse-yaml.js";
+import type { Tree } from "../tree.js";
+import { BUDGET_SPENT, formatBytes, LIMITS, type LoadBudget } from "../limits.js";
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 

@@ -1,5 +1,5 @@
-import { substitute } from "./interpolate.js";
-import { BUDGET_SPENT, type LoadBudget } from "./limits.js";
+import { substitute } from "../3-interpolate/interpolate.js";
+import { BUDGET_SPENT, type LoadBudget } from "../limits.js";
 
 /** One `NAME=value` line of an env file, with the line it was on. */
 export interface DotenvEntry {

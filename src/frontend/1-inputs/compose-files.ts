@@ -1,5 +1,5 @@
 import { posix } from "node:path";
-import type { Environment } from "./interpolate.js";
+import type { Environment } from "../3-interpolate/interpolate.js";
 
 /** The names docker compose looks for, in its order of preference. */
 export const DEFAULT_COMPOSE_FILES = ["compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml"] as const;

@@ -1,6 +1,6 @@
 import { posix } from "node:path";
-import { isWindowsPath, parseVolume } from "./short-syntax/volume.js";
-import { child, isMap, scalar, withEntry, type Tree, type TreeMap } from "./tree.js";
+import { isWindowsPath, parseVolume } from "../short-syntax/volume.js";
+import { child, isMap, scalar, withEntry, type Tree, type TreeMap } from "../tree.js";
 
 /**
  * Makes the relative host paths of a document absolute against `dir`: the

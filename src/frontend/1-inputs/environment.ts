@@ -1,9 +1,9 @@
 import { posix } from "node:path";
-import type { DiagnosticBag } from "../diagnostics.js";
+import type { DiagnosticBag } from "../../diagnostics.js";
 import { parseDotenv } from "./dotenv.js";
 import type { InputReader } from "./input-files.js";
-import type { LoadBudget } from "./limits.js";
-import type { Environment } from "./interpolate.js";
+import type { LoadBudget } from "../limits.js";
+import type { Environment } from "../3-interpolate/interpolate.js";
 
 export interface EnvironmentSources {
   /** The process environment; it wins over every env file. */

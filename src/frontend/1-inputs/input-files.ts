@@ -1,4 +1,4 @@
-import { formatBytes, LIMITS } from "./limits.js";
+import { formatBytes, LIMITS } from "../limits.js";
 
 /**
  * Thrown by a `readFile` function for a file that is there but that

@@ -1,11 +1,11 @@
-import type { DiagnosticBag, SourceLocation } from "../diagnostics.js";
-import { parseDotenv } from "./dotenv.js";
-import type { LoadBudget } from "./limits.js";
-import type { Environment } from "./interpolate.js";
-import { pointerOf, type LocationIndex } from "./location-index.js";
-import { asBoolean, isMapping, scalarText } from "./normalize/context.js";
-import type { RawMapping, RawValue } from "./parse-yaml.js";
-import { inputPath, unexpandedHomeNote } from "./input-paths.js";
+import type { DiagnosticBag, SourceLocation } from "../../diagnostics.js";
+import { parseDotenv } from "../1-inputs/dotenv.js";
+import type { LoadBudget } from "../limits.js";
+import type { Environment } from "../3-interpolate/interpolate.js";
+import { pointerOf, type LocationIndex } from "../location-index.js";
+import { asBoolean, isMapping, scalarText } from "./context.js";
+import type { RawMapping, RawValue } from "../parse-yaml.js";
+import { inputPath, unexpandedHomeNote } from "../input-paths.js";
 
 export interface EnvFileContext {
   readonly projectDirectory: string;

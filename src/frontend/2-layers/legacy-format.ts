@@ -1,7 +1,7 @@
-import type { DiagnosticBag } from "../diagnostics.js";
-import type { LocationIndex } from "./location-index.js";
-import type { RawMapping, RawValue } from "./parse-yaml.js";
-import { parseNamespaceReference } from "./short-syntax/reference.js";
+import type { DiagnosticBag } from "../../diagnostics.js";
+import type { LocationIndex } from "../location-index.js";
+import type { RawMapping, RawValue } from "../parse-yaml.js";
+import { parseNamespaceReference } from "../short-syntax/reference.js";
 
 export type FileFormat = "v1" | "compose";
 
