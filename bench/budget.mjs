@@ -6,7 +6,12 @@
 export const BUDGET = {
   /** The CLI compiling the bundled example, cold, against a bare `node -e ''`: at most this many times its time. */
   coldStartOverFloor: 1.5,
-  /** `docker-compose config` on 1,000 generated services against the CLI writing its folder: at least this many times the CLI's time. */
+  /**
+   * `docker-compose config` on 1,000 generated services against the CLI with `-o -`: at least this
+   * many times the CLI's time. Like for like: both print the whole result to stdout and write no
+   * file; the folder row is printed beside it, but writing 3,000 files measures the disk as much
+   * as compose2units.
+   */
   dockerComposeOverCli: 3,
   /** The CLI on 10,000 services against 1,000: at most this many times the time. */
   largeOverSmall: 10,
@@ -33,8 +38,8 @@ export function judgeBudget(m) {
     const folder = m.docker.wall / m.cli1k.wall;
     const stdout = m.docker.wall / m.stdout1k.wall;
     check(
-      folder >= BUDGET.dockerComposeOverCli,
-      `1,000 services: docker-compose config takes ${x(folder)} the time of compose2units writing its folder (at least ${BUDGET.dockerComposeOverCli}x); ${x(stdout)} that of -o -`,
+      stdout >= BUDGET.dockerComposeOverCli,
+      `1,000 services: docker-compose config takes ${x(stdout)} the time of compose2units -o - (at least ${BUDGET.dockerComposeOverCli}x); ${x(folder)} that of writing its folder (not budgeted: the disk's time as much as ours)`,
     );
   } else {
     checks.push({ kept: true, skipped: true, text: "1,000 services against docker-compose config: not checked, /usr/bin/docker-compose is not installed" });

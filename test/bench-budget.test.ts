@@ -21,7 +21,7 @@ describe("the speed budget npm run bench checks", () => {
     expect(kept).toBe(true);
     expect(lines).toEqual([
       "kept    cold start, bundled example: 1.33x a bare node -e '' (at most 1.5x)",
-      "kept    1,000 services: docker-compose config takes 4.29x the time of compose2units writing its folder (at least 3x); 5.45x that of -o -",
+      "kept    1,000 services: docker-compose config takes 5.45x the time of compose2units -o - (at least 3x); 4.29x that of writing its folder (not budgeted: the disk's time as much as ours)",
       "kept    10,000 services: 7.14x the 1,000-service time (at most 10x)",
       "kept    10,000 services: peak memory 600 MiB (at most 1024 MiB)",
     ]);
@@ -29,7 +29,7 @@ describe("the speed budget npm run bench checks", () => {
 
   it.each([
     ["a slow start", { cold: at(91) }, /^BROKEN {2}cold start/],
-    ["a CLI less than 3x faster than docker-compose", { cli1k: at(1001) }, /^BROKEN {2}1,000 services/],
+    ["a CLI less than 3x faster than docker-compose", { stdout1k: at(1001) }, /^BROKEN {2}1,000 services/],
     ["10,000 services over 10x the time of 1,000", { cli10k: at(7001, 600) }, /^BROKEN {2}10,000 services: 10\.00x/],
     ["10,000 services over the memory bound", { cli10k: at(5000, 1025) }, /^BROKEN {2}10,000 services: peak memory/],
   ] as const)("is broken by %s", (_what, change, line) => {
