@@ -22,4 +22,4 @@ export type * from "./model/project.js";
 export { formatDiagnostic, hasErrors, DiagnosticBag, type Diagnostic, type DiagnosticCode, type SourceLocation, type Severity } from "./diagnostics.js";
 /** Every diagnostic code with its meaning, for tools that sort or filter findings. */
 export { DIAGNOSTIC_CODES } from "./diagnostic-codes.js";
-export { formatCodeFrame } from "./cli/code-frame.js";
+export { formatCodeFrame } from "./code-frame.js";

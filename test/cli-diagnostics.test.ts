@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatCodeFrame } from "../src/cli/code-frame.js";
+import { formatCodeFrame } from "../src/code-frame.js";
 import { ansi } from "../src/cli/ansi.js";
 import { compile } from "../src/index.js";
 import { cliInProcess, projectDir } from "./support/cli-run.js";

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { rmSync } from "node:fs";
-import { formatCodeFrame } from "../src/cli/code-frame.js";
+import { formatCodeFrame } from "../src/code-frame.js";
 import { printable } from "../src/diagnostics.js";
 import { compile, formatDiagnostic } from "../src/index.js";
 import { cliInProcess, projectDir } from "./support/cli-run.js";

@@ -1,6 +1,4 @@
-/** The few text styles the CLI uses; `plain` leaves text alone. */
-export type Style = "bold" | "dim" | "red" | "yellow" | "green" | "cyan";
-export type Paint = (style: Style, text: string) => string;
+import type { Paint, Style } from "../paint.js";
 
 const SGR: Record<Style, [number, number]> = {
   bold: [1, 22],
@@ -10,8 +8,6 @@ const SGR: Record<Style, [number, number]> = {
   green: [32, 39],
   cyan: [36, 39],
 };
-
-export const plain: Paint = (_style, text) => text;
 
 export const ansi: Paint = (style, text) => {
   const [on, off] = SGR[style];

@@ -1,5 +1,5 @@
 import { posix } from "node:path";
-import type { Paint } from "./ansi.js";
+import type { Paint } from "../paint.js";
 import { unifiedHunks } from "./unified-diff.js";
 import type { FileChange, OutputPlan } from "./write-output.js";
 

@@ -11,7 +11,8 @@ import { DiagnosticBag, hasErrors, printable, type Diagnostic } from "../diagnos
 import { loadProject } from "../frontend/load-project.js";
 import { projectName } from "../frontend/8-normalize/project-name.js";
 import type { SourceFile } from "../frontend/parse-yaml.js";
-import { ansi, forcedColour, plain, wantColour } from "./ansi.js";
+import { plain } from "../paint.js";
+import { ansi, forcedColour, wantColour } from "./ansi.js";
 import { formatPlanDiff } from "./diff.js";
 import { processIo, type Io } from "./io.js";
 import { readArgumentFile, readComposeFiles, readText } from "./read-input.js";

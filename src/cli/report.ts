@@ -1,6 +1,6 @@
 import { formatDiagnostic, printable, type Diagnostic } from "../diagnostics.js";
-import { plain, type Paint } from "./ansi.js";
-import { formatCodeFrame } from "./code-frame.js";
+import { plain, type Paint } from "../paint.js";
+import { formatCodeFrame } from "../code-frame.js";
 
 /** How diagnostics are printed: one line each, with a code frame for people, or one JSON document for tools. */
 export interface ReportStyle {

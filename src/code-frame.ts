@@ -1,5 +1,5 @@
-import { printable } from "../diagnostics.js";
-import { plain, type Paint } from "./ansi.js";
+import { printable } from "./diagnostics.js";
+import { plain, type Paint } from "./paint.js";
 
 /**
  * The source line a location points at, with a caret under its column:
