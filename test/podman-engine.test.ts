@@ -104,7 +104,7 @@ networks:
       test: ["CMD-SHELL", "none"]
 `);
     expect(errors).toEqual([
-      'compose.yml:4:17: error unsupported-by-engine: service "web": podman reads the entrypoint "[\"/bin/sh\"]" as a JSON list (entrypoint)',
+      'compose.yml:4:17: error unsupported-by-engine: service "web": podman reads the entrypoint "["/bin/sh"]" as a JSON list (entrypoint)',
       'compose.yml:6:7: error unsupported-by-engine: service "web": podman reads the health command "none" as its own syntax (healthcheck)',
     ]);
   });

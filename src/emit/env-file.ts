@@ -27,7 +27,6 @@ function envFileText(what: string, variables: readonly EnvironmentVariable[], di
       ok = false;
       continue;
     }
-    // eslint-disable-next-line no-control-regex
     const bad = /[\n\r\0]/.exec(v.value);
     if (bad) {
       const kind = bad[0] === "\0" ? "a NUL byte" : "a line break";
