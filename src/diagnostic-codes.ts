@@ -20,6 +20,9 @@ export const DIAGNOSTIC_CODES = {
   "merge-conflict": "two files give one key values of kinds that cannot be merged (a list and a mapping)",
   "schema": "the document does not fit the Compose Specification schema",
   "undefined-reference": "a service, network, volume, secret or config is used but not declared (or its profiles are not active)",
+  "include-cycle": "a compose file includes itself, directly or through other included files",
+  "extends-cycle": "a service extends itself, directly or through other services",
+  "limit-exceeded": "the project is bigger than compose2units reads (more than 1,000 included compose files)",
   "dependency-cycle": "services depend on each other",
 
   // Keys and values.
