@@ -17,6 +17,8 @@ export const DIAGNOSTIC_CODES = {
   "invalid-env-file": "a line of `.env`, an `--env-file` or an `env_file` is not `NAME=value` as compose reads it",
 
   // Assembling the project.
+  "invalid-project-name": "the project name given (`-p`, COMPOSE_PROJECT_NAME) is not one compose takes, or none can be derived",
+  "mixed-formats": "files merged together are in different formats (the version 1 format and the Compose Specification's)",
   "merge-conflict": "two files give one key values of kinds that cannot be merged (a list and a mapping)",
   "schema": "the document does not fit the Compose Specification schema",
   "undefined-reference": "a service, network, volume, secret or config is used but not declared (or its profiles are not active)",
