@@ -35,6 +35,7 @@ export const DIAGNOSTIC_CODES = {
   "invalid-value": "a value is not one the key takes, and no code below fits (a restart policy, a signal, a boolean)",
   "invalid-number": "a value that must be a number is not one",
   "out-of-range": "a number, or a time made of them, is outside what docker or systemd take; the message gives the range",
+  "invalid-duration": "a time is not one docker reads, such as `10s` or `1m30s`",
   "invalid-size": "a size is not one docker reads, such as `512m` or `1g`",
   "invalid-mode": "permission bits (a secret's, a config's or a tmpfs `mode`) are not octal bits in range",
   "invalid-port": "a `ports` entry is not a port or range docker takes",

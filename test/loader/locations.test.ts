@@ -23,7 +23,7 @@ describe("diagnostics point at the value at fault, in the file it came from", ()
       ["compose.yaml"],
       { projectName: "p" },
     );
-    expect(r.errors).toEqual(['base/common.yaml:4:24: error invalid-value: invalid duration "forever" (expected e.g. 10s, 1m30s)']);
+    expect(r.errors).toEqual(['base/common.yaml:4:24: error invalid-duration: invalid duration "forever" (expected e.g. 10s, 1m30s)']);
   });
 
   it("after include: in the included file", () => {
