@@ -42,6 +42,7 @@ export const DIAGNOSTIC_CODES = {
   "invalid-volume": "a `volumes` or `tmpfs` entry cannot be mounted as written (syntax, a relative target, a mode of the wrong kind, a Windows path)",
   "home-path": "a bind mount source starts with `~`: a warning that it is root's home on the host, an error for another user's (`~user`)",
   "invalid-path": "a path that must be absolute, or a device under `/dev`, is not",
+  "invalid-reference": "a `links`, `external_links`, `volumes_from`, `ipc`, `pid`, `network_mode` or `image` value is not a reference written as docker takes it",
   "invalid-address": "an `extra_hosts` entry is not a host name and an IP address",
   "invalid-command": "a `command` or `entrypoint` string cannot be split into words as a shell would",
   "healthcheck-disabled": "a service waits for another to be healthy, but that one's healthcheck is disabled",

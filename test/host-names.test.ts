@@ -88,7 +88,7 @@ volumes:
   });
 
   it("refuses an image reference that starts with -, which docker create would read as an option", () => {
-    expect(errorsOf('services:\n  web:\n    image: "--privileged"\n')).toEqual(['compose.yml:3:12: error invalid-value: invalid image reference "--privileged"']);
+    expect(errorsOf('services:\n  web:\n    image: "--privileged"\n')).toEqual(['compose.yml:3:12: error invalid-reference: invalid image reference "--privileged"']);
   });
 
   it("reports two names that make one unit at the later one, saying where the other is", () => {

@@ -22,7 +22,7 @@ export function imageSource(node: Node, name: string): ImageSource | undefined {
   }
   // docker's references start with a letter or digit; one starting with "-" would be read as an option.
   if (!/^[^\s-][^\s]*$/.test(ref)) {
-    node.error(`invalid image reference "${ref}"`, "image");
+    node.report("invalid-reference", `invalid image reference "${ref}"`, "image");
     return undefined;
   }
   const refAt = { value: ref, at: node.at("image") };
