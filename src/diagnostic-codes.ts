@@ -29,22 +29,22 @@ export const DIAGNOSTIC_CODES = {
 
   // Keys and values.
   "unsupported-key": "a key compose2units does not compile (an error), or ignores (a warning); the message says why",
-  "unsupported-value": "a value compose accepts that cannot be compiled into units (`deploy.replicas` other than 1)",
-  "conflicting-keys": "keys that cannot be used together (settings given for an external network or volume)",
-  "missing-key": "a key that is required here is absent (a secret without a source, a bind mount or device without `source`, a hook without `command`)",
+  "unsupported-value": "a value compose accepts that cannot be compiled into units (`deploy.replicas` or `scale` other than 1)",
+  "conflicting-keys": "keys that cannot be used together (settings given for an external network or volume, `network_mode` with `networks`)",
+  "missing-key": "a key that is required here is absent (a service without `image`, a secret without a source, a bind mount or device without `source`, a hook without `command`)",
   "invalid-value": "a value is not one the key takes, and no code below fits (a restart policy, a signal, a boolean)",
   "invalid-number": "a value that must be a number is not one",
   "out-of-range": "a number, or a time made of them, is outside what docker or systemd take; the message gives the range",
   "invalid-duration": "a time is not one docker reads, such as `10s` or `1m30s`",
   "invalid-size": "a size is not one docker reads, such as `512m` or `1g`",
   "invalid-mode": "permission bits (a secret's, a config's or a tmpfs `mode`) are not octal bits in range",
-  "invalid-port": "a `ports` entry is not a port or range docker takes",
+  "invalid-port": "a `ports` or `expose` entry is not a port or range docker takes",
   "invalid-volume": "a `volumes` or `tmpfs` entry cannot be mounted as written (syntax, a relative target, a mode of the wrong kind, a Windows path)",
   "home-path": "a bind mount source starts with `~`: a warning that it is root's home on the host, an error for another user's (`~user`)",
   "invalid-path": "a path that must be absolute, or a device under `/dev`, is not",
   "invalid-reference": "a `links`, `external_links`, `volumes_from`, `ipc`, `pid`, `network_mode` or `image` value is not a reference written as docker takes it",
   "invalid-address": "an `extra_hosts` entry is not a host name and an IP address",
-  "invalid-command": "a `command` or `entrypoint` string cannot be split into words as a shell would",
+  "invalid-command": "a `command` or `entrypoint` string cannot be split into words as a shell would, or a healthcheck `test` does not start with NONE, CMD or CMD-SHELL",
   "healthcheck-disabled": "a service waits for another to be healthy, but that one's healthcheck is disabled",
 
   // Reaching the host.

@@ -257,7 +257,7 @@ describe("numbers the host takes", () => {
       "compose.yml:9:21: error out-of-range: mem_swappiness must be a whole number from 0 to 100 (or -1)",
       "compose.yml:10:11: error out-of-range: cpus must be a number from 0 to 9223372036",
       "compose.yml:11:16: error out-of-range: mem_limit must be a size such as 512m or 1g, at most 9223372036854775807 bytes",
-      'compose.yml:12:14: error invalid-value: invalid exposed port "70000"',
+      'compose.yml:12:14: error invalid-port: invalid exposed port "70000"',
       `compose.yml:14:15: error out-of-range: ulimit nofile needs whole-number soft and hard limits ${int64}`,
       'compose.yml:17:17: error out-of-range: interval "3000000000s" is out of range: from 0 to 2147483647 seconds (about 68 years)',
       'compose.yml:18:16: error out-of-range: healthcheck retries must be a whole number from 0 to 2147483647, not "2147483648"',

@@ -14,7 +14,7 @@ export function normalizeHealthcheck(node: Node): Healthcheck | undefined {
   if (typeof rawTest === "string") test = ["CMD-SHELL", rawTest];
   else if (Array.isArray(rawTest)) test = rawTest.map((t) => scalarText(t) ?? "");
   if (test.length > 0 && !["NONE", "CMD", "CMD-SHELL"].includes(test[0]!)) {
-    hc.error(`healthcheck test must start with NONE, CMD or CMD-SHELL, not "${test[0]}"`, "test");
+    hc.report("invalid-command", `healthcheck test must start with NONE, CMD or CMD-SHELL, not "${test[0]}"`, "test");
     return undefined;
   }
   const retriesText = scalarText(hc.get("retries"));
