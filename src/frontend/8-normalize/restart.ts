@@ -8,7 +8,7 @@ export function normalizeRestart(node: Node): RestartPolicy {
   const at = node.at("restart");
   const m = /^(no|always|unless-stopped|on-failure)(?::(\d+))?$/.exec(text);
   if (!m || (m[2] !== undefined && m[1] !== "on-failure")) {
-    node.error(`invalid restart policy "${text}": expected no, always, unless-stopped or on-failure[:N]`, "restart");
+    node.report("invalid-value", `invalid restart policy "${text}": expected no, always, unless-stopped or on-failure[:N]`, "restart");
     return { mode: "no", at };
   }
   if (m[2] !== undefined && !integerWithin(m[2], 0n, BigInt(MAX_RESTARTS))) {
