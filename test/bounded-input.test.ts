@@ -161,7 +161,7 @@ describe("extends and include in linear time", () => {
     for (let i = 1; i < 3000; i++) content += `  s${i}:\n    extends: s${i - 1}\n`;
     const { value: r, seconds } = timed(() => load({ "compose.yaml": content }, ["compose.yaml"], { projectName: "p" }));
     expect(r.errors).toHaveLength(1);
-    expect(r.errors[0]).toMatch(/^compose\.yaml:4:14: error invalid-value: extends cycle: s0 extends s2999 extends s2998 .* extends s1 extends s0$/);
+    expect(r.errors[0]).toMatch(/^compose\.yaml:4:14: error extends-cycle: extends cycle: s0 extends s2999 extends s2998 .* extends s1 extends s0$/);
     expect(seconds).toBeLessThan(SECONDS);
   });
 
@@ -187,7 +187,7 @@ describe("extends and include in linear time", () => {
     const files: Record<string, string> = { "compose.yaml": `include:\n${Array.from({ length: 1001 }, (_, i) => `  - f${i}.yaml\n`).join("")}` };
     for (let i = 0; i < 1001; i++) files[`f${i}.yaml`] = `services:\n  s${i}:\n    image: nginx\n`;
     const r = load(files, ["compose.yaml"], { projectName: "p" });
-    expect(r.errors).toEqual(["compose.yaml:1002:5: error invalid-value: this project includes more than 1000 compose files"]);
+    expect(r.errors).toEqual(["compose.yaml:1002:5: error limit-exceeded: this project includes more than 1000 compose files"]);
   });
 });
 

@@ -45,6 +45,20 @@ describe("the diagnostic code catalogue", () => {
     ]);
   });
 
+  it("tells healthcheck retries that are not a number from too many, and a time that is not one from one too long", () => {
+    const hc = (retries: string, interval: string) =>
+      compile({ path: "compose.yml", content: `services:\n  web:\n    image: x\n    healthcheck:\n      test: [CMD, 'true']\n      retries: ${retries}\n      interval: ${interval}\n` }, { projectName: "t" }).diagnostics.map((d) => d.code);
+    expect(hc("lots", "soon")).toEqual(["invalid-number", "invalid-duration"]);
+    expect(hc("2147483648", "2147483648s")).toEqual(["out-of-range", "out-of-range"]);
+  });
+
+  it("names the key's own kind of finding for scale, network_mode with networks, a healthcheck test and image_archive", () => {
+    const content =
+      "services:\n  web:\n    image: x\n    scale: 2\n    network_mode: host\n    networks: [default]\n    healthcheck:\n      test: [RUN, x]\n  db:\n    image: y\n    x-compose2units: {image_archive: y.tar}\n";
+    const { diagnostics } = compile({ path: "compose.yml", content }, { projectName: "t" });
+    expect(diagnostics.map((d) => d.code)).toEqual(["unsupported-value", "conflicting-keys", "invalid-command", "invalid-path"]);
+  });
+
   it("gives --format json readers the same codes", async () => {
     const dir = projectDir({ "compose.yml": "services:\n  web:\n    image: x\n    ports: ['80x']\n" });
     const r = await cliInProcess(["check", "--format", "json", "compose.yml"], dir);

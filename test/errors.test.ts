@@ -148,7 +148,7 @@ describe("value errors", () => {
       'compose.yml:6:9: error invalid-port: invalid published port "70000"',
       'compose.yml:7:9: error invalid-port: port ranges "8000-8002" and "80-81" differ in size',
       'compose.yml:8:14: error invalid-value: invalid restart policy "sometimes": expected no, always, unless-stopped or on-failure[:N]',
-      'compose.yml:9:24: error invalid-value: invalid duration "soon" (expected e.g. 10s, 1m30s)',
+      'compose.yml:9:24: error invalid-duration: invalid duration "soon" (expected e.g. 10s, 1m30s)',
     ]);
   });
 

@@ -88,7 +88,7 @@ volumes:
   });
 
   it("refuses an image reference that starts with -, which docker create would read as an option", () => {
-    expect(errorsOf('services:\n  web:\n    image: "--privileged"\n')).toEqual(['compose.yml:3:12: error invalid-value: invalid image reference "--privileged"']);
+    expect(errorsOf('services:\n  web:\n    image: "--privileged"\n')).toEqual(['compose.yml:3:12: error invalid-reference: invalid image reference "--privileged"']);
   });
 
   it("reports two names that make one unit at the later one, saying where the other is", () => {
@@ -249,18 +249,18 @@ describe("numbers the host takes", () => {
 `);
     const int64 = "from -9223372036854775808 to 9223372036854775807";
     expect(errors).toEqual([
-      'compose.yml:4:24: error invalid-value: stop_grace_period "2147483648s" is out of range: from 0 to 2147483647 seconds (about 68 years)',
-      'compose.yml:5:14: error invalid-value: restart "on-failure:4294967295": on-failure takes from 0 to 4294967294 restarts (systemd counts the first start and the restarts in an unsigned 32-bit StartLimitBurst=)',
+      'compose.yml:4:24: error out-of-range: stop_grace_period "2147483648s" is out of range: from 0 to 2147483647 seconds (about 68 years)',
+      'compose.yml:5:14: error out-of-range: restart "on-failure:4294967295": on-failure takes from 0 to 4294967294 restarts (systemd counts the first start and the restarts in an unsigned 32-bit StartLimitBurst=)',
       `compose.yml:6:17: error out-of-range: pids_limit must be a whole number ${int64}`,
       `compose.yml:7:17: error out-of-range: cpu_shares must be a whole number ${int64}`,
       "compose.yml:8:20: error out-of-range: oom_score_adj must be a whole number from -1000 to 1000",
       "compose.yml:9:21: error out-of-range: mem_swappiness must be a whole number from 0 to 100 (or -1)",
       "compose.yml:10:11: error out-of-range: cpus must be a number from 0 to 9223372036",
       "compose.yml:11:16: error out-of-range: mem_limit must be a size such as 512m or 1g, at most 9223372036854775807 bytes",
-      'compose.yml:12:14: error invalid-value: invalid exposed port "70000"',
+      'compose.yml:12:14: error invalid-port: invalid exposed port "70000"',
       `compose.yml:14:15: error out-of-range: ulimit nofile needs whole-number soft and hard limits ${int64}`,
-      'compose.yml:17:17: error invalid-value: interval "3000000000s" is out of range: from 0 to 2147483647 seconds (about 68 years)',
-      'compose.yml:18:16: error invalid-value: healthcheck retries must be a whole number from 0 to 2147483647, not "2147483648"',
+      'compose.yml:17:17: error out-of-range: interval "3000000000s" is out of range: from 0 to 2147483647 seconds (about 68 years)',
+      'compose.yml:18:16: error out-of-range: healthcheck retries must be a whole number from 0 to 2147483647, not "2147483648"',
     ]);
   });
 

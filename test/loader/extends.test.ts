@@ -75,7 +75,7 @@ volumes:
 
   it("a cycle is an error at the extends that closes it", () => {
     const r = load({ "compose.yaml": "services:\n  a:\n    image: x\n    extends: b\n  b:\n    extends: a\n" }, ["compose.yaml"], { projectName: "p" });
-    expect(r.errors).toContain("compose.yaml:4:14: error invalid-value: extends cycle: a extends b extends a");
+    expect(r.errors).toContain("compose.yaml:4:14: error extends-cycle: extends cycle: a extends b extends a");
   });
 
   it("a cycle across files", () => {
@@ -84,7 +84,7 @@ volumes:
       ["compose.yaml"],
       { projectName: "p" },
     );
-    expect(r.errors.some((e) => /error invalid-value: extends cycle: a extends b extends a/.test(e))).toBe(true);
+    expect(r.errors.some((e) => /error extends-cycle: extends cycle: a extends b extends a/.test(e))).toBe(true);
   });
 
   it("an undefined base or an unreadable file is an error at the reference", () => {

@@ -96,7 +96,7 @@ tool:
   it("files of different formats cannot be merged", () => {
     const b = load({ "a.yml": "web:\n  image: x\n", "b.yml": "services:\n  web:\n    image: y\n" }, ["a.yml", "b.yml"], { projectName: "p" });
     expect(b.errors).toHaveLength(1);
-    expect(b.errors[0]).toMatch(/^b\.yml:1:1: error invalid-value: b\.yml is in the Compose Specification format but a\.yml is in the version 1 format/);
+    expect(b.errors[0]).toMatch(/^b\.yml:1:1: error mixed-formats: b\.yml is in the Compose Specification format but a\.yml is in the version 1 format/);
     expect(where(r.service("web").at)).toBe("docker-compose.yml:1:1");
   });
 });

@@ -45,7 +45,7 @@ describe("include", () => {
 
   it("an include cycle is an error at the include", () => {
     const c = load({ "compose.yaml": "include: [a.yaml]\nservices: {}\n", "a.yaml": "include: [compose.yaml]\nservices:\n  a: {image: x}\n" }, ["compose.yaml"], { projectName: "p" });
-    expect(c.errors).toEqual(["a.yaml:1:11: error invalid-value: include cycle: compose.yaml includes a.yaml includes compose.yaml"]);
+    expect(c.errors).toEqual(["a.yaml:1:11: error include-cycle: include cycle: compose.yaml includes a.yaml includes compose.yaml"]);
   });
 
   it("a missing included file is an error at its path", () => {

@@ -23,12 +23,12 @@ describe("diagnostics point at the value at fault, in the file it came from", ()
       ["compose.yaml"],
       { projectName: "p" },
     );
-    expect(r.errors).toEqual(['base/common.yaml:4:24: error invalid-value: invalid duration "forever" (expected e.g. 10s, 1m30s)']);
+    expect(r.errors).toEqual(['base/common.yaml:4:24: error invalid-duration: invalid duration "forever" (expected e.g. 10s, 1m30s)']);
   });
 
   it("after include: in the included file", () => {
     const r = load({ "compose.yaml": "include: [db/compose.yaml]\nservices: {}\n", "db/compose.yaml": "services:\n  db:\n    image: postgres\n    expose: [lots]\n" }, ["compose.yaml"], { projectName: "p" });
-    expect(r.errors).toEqual(['db/compose.yaml:4:14: error invalid-value: invalid exposed port "lots"']);
+    expect(r.errors).toEqual(['db/compose.yaml:4:14: error invalid-port: invalid exposed port "lots"']);
   });
 
   it("through anchors and aliases: where the alias is used, and where the anchor wrote the value", () => {

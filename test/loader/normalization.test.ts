@@ -168,7 +168,7 @@ describe("semantic checks the schema cannot make, each at its value", () => {
       { projectName: "p" },
     );
     expect(bad.errors).toEqual([
-      'compose.yaml:2:3: error invalid-value: service "noimage" needs an image',
+      'compose.yaml:2:3: error missing-key: service "noimage" needs an image',
       'compose.yaml:6:18: error undefined-reference: service "web" depends on undefined service "ghost"',
       'compose.yaml:7:16: error undefined-reference: service "web" uses undefined network "nowhere"',
       'compose.yaml:8:15: error undefined-reference: service "web" uses undefined volume "missing"; declare it under the top-level volumes:',

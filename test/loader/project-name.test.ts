@@ -34,16 +34,16 @@ describe("project name", () => {
 
   it("an invalid -p or COMPOSE_PROJECT_NAME is an error, not silently changed", () => {
     expect(load({ "compose.yaml": named("") }, ["compose.yaml"], { projectName: "My App" }).errors).toEqual([
-      'error invalid-value: invalid project name "My App": use lowercase letters, digits, "-" and "_", starting with a letter or digit',
+      'error invalid-project-name: invalid project name "My App": use lowercase letters, digits, "-" and "_", starting with a letter or digit',
     ]);
     expect(load({ "compose.yaml": named("") }, ["compose.yaml"], { environment: { COMPOSE_PROJECT_NAME: "_x" } }).errors).toEqual([
-      'error invalid-value: invalid COMPOSE_PROJECT_NAME "_x": use lowercase letters, digits, "-" and "_", starting with a letter or digit',
+      'error invalid-project-name: invalid COMPOSE_PROJECT_NAME "_x": use lowercase letters, digits, "-" and "_", starting with a letter or digit',
     ]);
   });
 
   it("a name that normalizes to nothing is an error", () => {
     expect(load({ "___/compose.yaml": named("") }, ["___/compose.yaml"]).errors).toEqual([
-      "___/compose.yaml:1:1: error invalid-value: cannot derive a project name: set name: or use --project-name",
+      "___/compose.yaml:1:1: error invalid-project-name: cannot derive a project name: set name: or use --project-name",
     ]);
   });
 });

@@ -78,10 +78,10 @@ describe("short syntax read the same way by every stage", () => {
       'compose.yaml:5:9: error invalid-volume: "C:\\data" is a Windows path; the units run on a Linux host: write the path on the host',
       'compose.yaml:6:9: error invalid-volume: volume target "v:/data" must be an absolute path; docker compose reads "v:" as a Windows drive, so a one-letter volume name cannot be used in the short syntax',
       'compose.yaml:7:9: error invalid-volume: invalid volume "/a:/b:ro,rw": modes "ro" and "rw" contradict each other',
-      'compose.yaml:8:13: error invalid-value: invalid link "db:a:b": expected NAME or NAME:ALIAS',
-      'compose.yaml:9:22: error invalid-value: invalid link ":x": the name before the colon is empty',
-      'compose.yaml:10:20: error invalid-value: invalid volumes_from "db:ro:x": expected SERVICE[:ro|rw] or container:NAME[:ro|rw]',
-      'compose.yaml:11:10: error invalid-value: invalid pid "service:": "service:" needs a service name after it',
+      'compose.yaml:8:13: error invalid-reference: invalid link "db:a:b": expected NAME or NAME:ALIAS',
+      'compose.yaml:9:22: error invalid-reference: invalid link ":x": the name before the colon is empty',
+      'compose.yaml:10:20: error invalid-reference: invalid volumes_from "db:ro:x": expected SERVICE[:ro|rw] or container:NAME[:ro|rw]',
+      'compose.yaml:11:10: error invalid-reference: invalid pid "service:": "service:" needs a service name after it',
     ]);
   });
 });

@@ -95,7 +95,7 @@ export class ExtendsResolver {
     }
     if (again) {
       const cycle = [...links.map((l) => l.name), name];
-      diagnostics.error("invalid-value", `extends cycle: ${cycle.join(" extends ")}`, refAt);
+      diagnostics.error("extends-cycle", `extends cycle: ${cycle.join(" extends ")}`, refAt);
       return { kind: "done", service: own, cycle: true };
     }
     let baseLayer = layer;

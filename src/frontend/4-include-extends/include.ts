@@ -53,7 +53,7 @@ export class IncludeResolver {
       const main = paths[0]!;
       const chain = [...scope.includedBy, layer.path];
       if (chain.includes(main.abs)) {
-        diagnostics.error("invalid-value", `include cycle: ${[...chain, main.abs].map(this.host.display).join(" includes ")}`, main.at);
+        diagnostics.error("include-cycle", `include cycle: ${[...chain, main.abs].map(this.host.display).join(" includes ")}`, main.at);
         continue;
       }
       const projectDir = spec.projectDirectory ? inputPath(spec.projectDirectory, scope.workingDir, scope.environment) : posix.dirname(main.abs);
@@ -87,7 +87,7 @@ export class IncludeResolver {
     for (const p of paths) {
       this.includedFiles++;
       if (this.includedFiles > LIMITS.includedFiles) {
-        diagnostics.error("invalid-value", `this project includes more than ${LIMITS.includedFiles} compose files`, p.at);
+        diagnostics.error("limit-exceeded", `this project includes more than ${LIMITS.includedFiles} compose files`, p.at);
         return undefined;
       }
       const content = this.host.readFile(p.abs);

@@ -8,7 +8,7 @@ export function checkSameFormat(layers: readonly ComposeLayer[], diagnostics: Di
   for (const layer of layers.slice(1)) {
     if (layer.format !== format) {
       diagnostics.error(
-        "invalid-value",
+        "mixed-formats",
         `${layer.display} is in the ${formatName(layer.format)} but ${layers[0]!.display} is in the ${formatName(format)}; files merged together must use the same format`,
         layer.tree.at,
       );

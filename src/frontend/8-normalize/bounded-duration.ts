@@ -7,11 +7,11 @@ export function boundedDuration(node: Node, key: string): number | undefined {
   if (raw === undefined || raw === null) return undefined;
   const seconds = parseDuration(raw as string | number);
   if (seconds === undefined) {
-    node.error(`invalid duration "${String(raw)}" (expected e.g. 10s, 1m30s)`, key);
+    node.report("invalid-duration", `invalid duration "${String(raw)}" (expected e.g. 10s, 1m30s)`, key);
     return undefined;
   }
   if (seconds > MAX_DURATION_SECONDS) {
-    node.error(`${key} "${String(raw)}" is out of range: from ${rangeText(0, MAX_DURATION_SECONDS)} seconds (about 68 years)`, key);
+    node.report("out-of-range", `${key} "${String(raw)}" is out of range: from ${rangeText(0, MAX_DURATION_SECONDS)} seconds (about 68 years)`, key);
     return undefined;
   }
   return seconds;

@@ -75,10 +75,6 @@ export class Node {
   report(code: DiagnosticCode, message: string, ...sub: PathSegment[]): void {
     this.ctx.diagnostics.error(code, message, this.at(...sub));
   }
-
-  error(message: string, ...sub: PathSegment[]): void {
-    this.report("invalid-value", message, ...sub);
-  }
 }
 
 export function isMapping(v: RawValue | undefined): v is RawMapping {

@@ -8,7 +8,7 @@ export function exposeList(node: Node): Located<string>[] {
   return raw.flatMap((v, i) => {
     const port = parseExposedPort(scalarText(v) ?? String(v));
     if (!port.ok) {
-      node.error(port.reason, "expose", i);
+      node.report("invalid-port", port.reason, "expose", i);
       return [];
     }
     return [{ value: port.value, at: node.at("expose", i) }];

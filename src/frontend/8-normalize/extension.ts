@@ -8,7 +8,7 @@ export function checkExtension(node: Node): void {
   if (ext === undefined) return;
   const map = node.child("x-compose2units");
   if (!map) {
-    node.error("x-compose2units must be a mapping", "x-compose2units");
+    node.report("invalid-value", "x-compose2units must be a mapping", "x-compose2units");
     return;
   }
   for (const key of Object.keys(map.value)) {

@@ -1,7 +1,7 @@
 import type { Healthcheck } from "../../model/project.js";
 import { boundedDuration } from "./bounded-duration.js";
 import { asBoolean, scalarText, type Node } from "./context.js";
-import { integerWithin, rangeText } from "./units-of-measure.js";
+import { integerProblem, rangeText } from "./units-of-measure.js";
 
 export function normalizeHealthcheck(node: Node): Healthcheck | undefined {
   const hc = node.child("healthcheck");
@@ -14,14 +14,14 @@ export function normalizeHealthcheck(node: Node): Healthcheck | undefined {
   if (typeof rawTest === "string") test = ["CMD-SHELL", rawTest];
   else if (Array.isArray(rawTest)) test = rawTest.map((t) => scalarText(t) ?? "");
   if (test.length > 0 && !["NONE", "CMD", "CMD-SHELL"].includes(test[0]!)) {
-    hc.error(`healthcheck test must start with NONE, CMD or CMD-SHELL, not "${test[0]}"`, "test");
+    hc.report("invalid-command", `healthcheck test must start with NONE, CMD or CMD-SHELL, not "${test[0]}"`, "test");
     return undefined;
   }
   const retriesText = scalarText(hc.get("retries"));
   // docker keeps retries in an int; the bound keeps the wait a dependent allows (readiness.ts) a number systemd takes.
-  const retriesOk = retriesText !== undefined && integerWithin(retriesText, 0n, BigInt(MAX_RETRIES));
-  if (retriesText !== undefined && !retriesOk) hc.error(`healthcheck retries must be a whole number from ${rangeText(0, MAX_RETRIES)}, not "${retriesText}"`, "retries");
-  const retries = retriesOk ? Number(retriesText) : undefined;
+  const retriesProblem = retriesText === undefined ? undefined : integerProblem(retriesText, 0n, BigInt(MAX_RETRIES));
+  if (retriesProblem) hc.report(retriesProblem, `healthcheck retries must be a whole number from ${rangeText(0, MAX_RETRIES)}, not "${retriesText}"`, "retries");
+  const retries = retriesText !== undefined && !retriesProblem ? Number(retriesText) : undefined;
   const interval = duration("interval");
   const timeout = duration("timeout");
   const startPeriod = duration("start_period");

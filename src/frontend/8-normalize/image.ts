@@ -17,18 +17,18 @@ export function imageSource(node: Node, name: string): ImageSource | undefined {
     node.ctx.diagnostics.warning("unsupported-key", `service "${name}": build: is ignored; the unit runs the image "${ref}", which must be pullable or loaded from an archive`, node.keyAt("build"));
   }
   if (ref === undefined) {
-    node.ctx.diagnostics.error("invalid-value", `service "${name}" needs an image`, node.keyAt());
+    node.ctx.diagnostics.error("missing-key", `service "${name}" needs an image`, node.keyAt());
     return undefined;
   }
   // docker's references start with a letter or digit; one starting with "-" would be read as an option.
   if (!/^[^\s-][^\s]*$/.test(ref)) {
-    node.error(`invalid image reference "${ref}"`, "image");
+    node.report("invalid-reference", `invalid image reference "${ref}"`, "image");
     return undefined;
   }
   const refAt = { value: ref, at: node.at("image") };
   if (archive !== undefined) {
     if (!archive.startsWith("/")) {
-      ext!.error(`image_archive "${archive}" must be an absolute path on the host`, "image_archive");
+      ext!.report("invalid-path", `image_archive "${archive}" must be an absolute path on the host`, "image_archive");
       return undefined;
     }
     return { kind: "archive", ref: refAt, archive: { value: archive, at: ext!.at("image_archive") } };

@@ -9,7 +9,7 @@ function linkEntries(node: Node, key: "links" | "external_links"): { name: strin
   return raw.flatMap((v, i) => {
     const link = parseLink(scalarText(v) ?? "");
     if (!link.ok) {
-      node.error(link.reason, key, i);
+      node.report("invalid-reference", link.reason, key, i);
       return [];
     }
     return [{ ...link.value, at: node.at(key, i) }];

@@ -9,7 +9,7 @@ export function namespaceMode(node: Node, key: "ipc" | "pid"): NamespaceMode | u
   const at = node.at(key);
   const reference = parseNamespaceReference(text);
   if (!reference.ok) {
-    node.error(`invalid ${key} "${text}": ${reference.reason}`, key);
+    node.report("invalid-reference", `invalid ${key} "${text}": ${reference.reason}`, key);
     return undefined;
   }
   return reference.value.kind === "service" ? { kind: "service", service: reference.value.name, at } : { kind: "value", value: text, at };

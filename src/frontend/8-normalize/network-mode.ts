@@ -11,6 +11,6 @@ export function normalizeNetworkMode(node: Node): NetworkMode | undefined {
   if (value?.kind === "service") return { kind: "service", service: value.name, at };
   if (value?.kind === "container") return { kind: "container", container: value.name, at };
   if (value?.mode === "host" || value?.mode === "none" || value?.mode === "bridge") return { kind: value.mode, at };
-  node.error(`invalid network_mode "${text}": expected host, none, bridge, service:NAME or container:NAME`, "network_mode");
+  node.report("invalid-reference", `invalid network_mode "${text}": expected host, none, bridge, service:NAME or container:NAME`, "network_mode");
   return undefined;
 }

@@ -18,7 +18,7 @@ export function resolveProjectName(
   if (imperative !== undefined) {
     if (projectName(imperative) !== imperative || imperative === "") {
       const source = explicit !== undefined ? "project name" : "COMPOSE_PROJECT_NAME";
-      diagnostics.error("invalid-value", `invalid ${source} "${imperative}": use lowercase letters, digits, "-" and "_", starting with a letter or digit`);
+      diagnostics.error("invalid-project-name", `invalid ${source} "${imperative}": use lowercase letters, digits, "-" and "_", starting with a letter or digit`);
       return undefined;
     }
     return imperative;
@@ -26,7 +26,7 @@ export function resolveProjectName(
   const fromFile = projectName(scalarText(doc.name) ?? "");
   if (fromFile) return fromFile;
   const fromDir = projectName(posix.basename(projectDirectory));
-  if (!fromDir) diagnostics.error("invalid-value", "cannot derive a project name: set name: or use --project-name", locations.value(doc.name === undefined ? "" : "/name"));
+  if (!fromDir) diagnostics.error("invalid-project-name", "cannot derive a project name: set name: or use --project-name", locations.value(doc.name === undefined ? "" : "/name"));
   return fromDir || undefined;
 }
 

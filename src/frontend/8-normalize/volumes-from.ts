@@ -8,7 +8,7 @@ export function normalizeVolumesFrom(node: Node): VolumesFrom[] {
   return raw.flatMap((v, i): VolumesFrom[] => {
     const entry = parseVolumesFrom(scalarText(v) ?? "");
     if (!entry.ok) {
-      node.error(entry.reason, "volumes_from", i);
+      node.report("invalid-reference", entry.reason, "volumes_from", i);
       return [];
     }
     return [{ ...entry.value, at: node.at("volumes_from", i) }];
