@@ -25,7 +25,10 @@ export default tseslint.config(
   {
     // Bundled into the CommonJS CLI, where `require` is there (scripts/bundle-cli.mjs).
     files: ["**/*.cjs", "bin/compose2units", "scripts/on-first-use/*.mjs"],
-    languageOptions: { sourceType: "commonjs", globals: { require: "readonly", module: "writable", process: "readonly", console: "readonly", __dirname: "readonly", Buffer: "readonly" } },
+    languageOptions: {
+      sourceType: "commonjs",
+      globals: { require: "readonly", module: "writable", process: "readonly", console: "readonly", __dirname: "readonly", Buffer: "readonly" },
+    },
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },
   {

@@ -7,7 +7,8 @@ export default defineConfig({
     tags: [
       {
         name: "real",
-        description: "runs a real tool (systemd, cloud-init, shellcheck, docker, podman, docker-compose, tsc) or the built CLI in a child process; npm run test:fast leaves it out",
+        description:
+          "runs a real tool (systemd, cloud-init, shellcheck, docker, podman, docker-compose, tsc) or the built CLI in a child process; npm run test:fast leaves it out",
       },
     ],
   },

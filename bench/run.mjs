@@ -160,7 +160,11 @@ rmSync(work, { recursive: true, force: true });
 const header = ["case", "wall (median)", "CPU (median)", "peak memory", "comparison"];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (cells) => "| " + cells.map((c, i) => c.padEnd(widths[i])).join(" | ") + " |";
-console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(" ")} on ${cpus().length} CPUs; ${runs} runs per case (${largeRuns} for 10,000 services)`);
+console.log(
+  `load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")} on ${cpus().length} CPUs; ${runs} runs per case (${largeRuns} for 10,000 services)`,
+);
 console.log(line(header));
 console.log("| " + widths.map((w) => "-".repeat(w)).join(" | ") + " |");
 for (const r of rows) console.log(line(r));

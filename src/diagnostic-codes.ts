@@ -13,14 +13,14 @@ export const DIAGNOSTIC_CODES = {
   "missing-input": "a file or variable the project needs cannot be found or read (compose files, env files, secrets, extends and include files)",
   "invalid-encoding": "a file read as text is not UTF-8",
   "yaml-syntax": "a compose file is not YAML compose2units reads: syntax, duplicate keys, unknown aliases or tags, nesting or alias limits",
-  "interpolation": "a `${...}` cannot be substituted, or names a variable that is not set",
+  interpolation: "a `${...}` cannot be substituted, or names a variable that is not set",
   "invalid-env-file": "a line of `.env`, an `--env-file` or an `env_file` is not `NAME=value` as compose reads it",
 
   // Assembling the project.
   "invalid-project-name": "the project name given (`-p`, COMPOSE_PROJECT_NAME) is not one compose takes, or none can be derived",
   "mixed-formats": "files merged together are in different formats (the version 1 format and the Compose Specification's)",
   "merge-conflict": "two files give one key values of kinds that cannot be merged (a list and a mapping)",
-  "schema": "the document does not fit the Compose Specification schema",
+  schema: "the document does not fit the Compose Specification schema",
   "undefined-reference": "a service, network, volume, secret or config is used but not declared (or its profiles are not active)",
   "include-cycle": "a compose file includes itself, directly or through other included files",
   "extends-cycle": "a service extends itself, directly or through other services",
@@ -31,7 +31,8 @@ export const DIAGNOSTIC_CODES = {
   "unsupported-key": "a key compose2units does not compile (an error), or ignores (a warning); the message says why",
   "unsupported-value": "a value compose accepts that cannot be compiled into units (`deploy.replicas` or `scale` other than 1)",
   "conflicting-keys": "keys that cannot be used together (settings given for an external network or volume, `network_mode` with `networks`)",
-  "missing-key": "a key that is required here is absent (a service without `image`, a secret without a source, a bind mount or device without `source`, a hook without `command`)",
+  "missing-key":
+    "a key that is required here is absent (a service without `image`, a secret without a source, a bind mount or device without `source`, a hook without `command`)",
   "invalid-value": "a value is not one the key takes, and no code below fits (a restart policy, a signal, a boolean)",
   "invalid-number": "a value that must be a number is not one",
   "out-of-range": "a number, or a time made of them, is outside what docker or systemd take; the message gives the range",
@@ -42,9 +43,11 @@ export const DIAGNOSTIC_CODES = {
   "invalid-volume": "a `volumes` or `tmpfs` entry cannot be mounted as written (syntax, a relative target, a mode of the wrong kind, a Windows path)",
   "home-path": "a bind mount source starts with `~`: a warning that it is root's home on the host, an error for another user's (`~user`)",
   "invalid-path": "a path that must be absolute, or a device under `/dev`, is not",
-  "invalid-reference": "a `links`, `external_links`, `volumes_from`, `ipc`, `pid`, `network_mode` or `image` value is not a reference written as docker takes it",
+  "invalid-reference":
+    "a `links`, `external_links`, `volumes_from`, `ipc`, `pid`, `network_mode` or `image` value is not a reference written as docker takes it",
   "invalid-address": "an `extra_hosts` entry is not a host name and an IP address",
-  "invalid-command": "a `command` or `entrypoint` string cannot be split into words as a shell would, or a healthcheck `test` does not start with NONE, CMD or CMD-SHELL",
+  "invalid-command":
+    "a `command` or `entrypoint` string cannot be split into words as a shell would, or a healthcheck `test` does not start with NONE, CMD or CMD-SHELL",
   "healthcheck-disabled": "a service waits for another to be healthy, but that one's healthcheck is disabled",
 
   // Reaching the host.
@@ -52,7 +55,8 @@ export const DIAGNOSTIC_CODES = {
   "name-too-long": "a generated file or unit name would be longer than file systems and systemd take",
   "name-reserved": "a generated unit would replace one of the host's own units (systemd's, docker's, cloud-init's)",
   "name-collision": "two things would get one container, file or unit name, or an included project redefines a name differently",
-  "unsafe-value": "a value cannot be carried safely to the host (a control character in a unit line, an env file or the cloud-config; a line systemd would refuse)",
+  "unsafe-value":
+    "a value cannot be carried safely to the host (a control character in a unit line, an env file or the cloud-config; a line systemd would refuse)",
   "unsupported-by-engine": "the chosen engine (podman) has no equivalent for a setting",
   "invalid-option": "a compile option (a command-line flag or a library option) has a value that cannot be used",
   "conflicting-options": "compile options that do not fit together; the warning says which one is ignored or wrong",

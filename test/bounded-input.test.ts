@@ -131,7 +131,9 @@ describe("values that grow without bound", () => {
 
   it("in an env_file: the same, naming the service", () => {
     const { errors, seconds } = compileErrors(`${SERVICE}    env_file: doubling.env\n`, { files: { "/p/doubling.env": doubling } });
-    expect(errors).toEqual(['doubling.env:22:1: error invalid-env-file: service "web": variable V21: substituting variables makes this value longer than 1 MiB']);
+    expect(errors).toEqual([
+      'doubling.env:22:1: error invalid-env-file: service "web": variable V21: substituting variables makes this value longer than 1 MiB',
+    ]);
     expect(seconds).toBeLessThan(SECONDS);
   });
 
@@ -141,7 +143,10 @@ describe("values that grow without bound", () => {
     const { errors, seconds } = compileErrors(`services:\n${services}`, { files: { "/p/big.env": big } });
     // Each service left without its env file is named, so every one of them has its diagnostic.
     expect(errors.length).toBeGreaterThan(0);
-    for (const e of errors) expect(e).toMatch(/^big\.env:\d+:1: error invalid-env-file: service "s\d+": (?:variable (?:BIG|COPY\d+): )?substitution and env files produce more than 256 MiB of text in this project by here$/);
+    for (const e of errors)
+      expect(e).toMatch(
+        /^big\.env:\d+:1: error invalid-env-file: service "s\d+": (?:variable (?:BIG|COPY\d+): )?substitution and env files produce more than 256 MiB of text in this project by here$/,
+      );
     expect(seconds).toBeLessThan(SECONDS);
   });
 });
@@ -243,7 +248,9 @@ describe("input files through the library", () => {
 
 /** The built CLI in a child process, stopped if it runs too long: a hang must fail the test, not stall it. */
 function cli(args: string[], cwd: string, input?: string | Buffer): { status: number | null; stderr: string; seconds: number } {
-  const { value: r, seconds } = timed(() => spawnSync(BIN, args, { cwd, input: input ?? "", encoding: "utf8", timeout: 30_000, maxBuffer: 64 * 1024 * 1024, env: { PATH: process.env.PATH } }));
+  const { value: r, seconds } = timed(() =>
+    spawnSync(BIN, args, { cwd, input: input ?? "", encoding: "utf8", timeout: 30_000, maxBuffer: 64 * 1024 * 1024, env: { PATH: process.env.PATH } }),
+  );
   return { status: r.status, stderr: r.stderr, seconds };
 }
 
@@ -272,7 +279,10 @@ describe("input files through the CLI", { tags: [REAL] }, () => {
   it("standard input past 16 MiB is a usage error", () => {
     const dir = projectDir({});
     const r = cli(["check", "-"], dir, Buffer.alloc(16 * 1024 * 1024 + 1, "#"));
-    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 2, stderr: "compose2units: standard input is larger than the 16 MiB an input file may be\n" });
+    expect({ status: r.status, stderr: r.stderr }).toEqual({
+      status: 2,
+      stderr: "compose2units: standard input is larger than the 16 MiB an input file may be\n",
+    });
   });
 
   it("a FIFO or a device the compose file names is an error where it is named", () => {
@@ -296,7 +306,10 @@ describe("input files through the CLI", { tags: [REAL] }, () => {
     const dir = projectDir({ "compose.yaml": SERVICE });
     mkfifo(join(dir, ".env"));
     const env = cli(["check", "compose.yaml"], dir);
-    expect({ status: env.status, stderr: env.stderr }).toEqual({ status: 1, stderr: ".env:1:1: error missing-input: env file .env is a FIFO, not a regular file\n" });
+    expect({ status: env.status, stderr: env.stderr }).toEqual({
+      status: 1,
+      stderr: ".env:1:1: error missing-input: env file .env is a FIFO, not a regular file\n",
+    });
     const other = projectDir({});
     mkdirSync(join(other, "sub"));
     mkfifo(join(other, "compose.yaml"));

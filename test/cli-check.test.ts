@@ -11,7 +11,8 @@ const GOOD = "services:\n  web:\n    image: nginx:1.25\n";
 const BAD = "services:\n  web:\n    image: nginx\n    depends_on: [db]\n";
 /** `build:` next to `image:` compiles, with a warning. */
 const WARNS = "services:\n  web:\n    image: nginx:1.25\n    build: .\n";
-const WARNING = 'warns.yaml:4:5: warning unsupported-key: service "web": build: is ignored; the unit runs the image "nginx:1.25", which must be pullable or loaded from an archive\n';
+const WARNING =
+  'warns.yaml:4:5: warning unsupported-key: service "web": build: is ignored; the unit runs the image "nginx:1.25", which must be pullable or loaded from an archive\n';
 
 describe("compose2units check", SLOW, () => {
   it("is silent and exits 0 on a good project, writing nothing", () => {
@@ -80,7 +81,9 @@ describe("--format json", SLOW, () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toBe("");
     expect(JSON.parse(r.stderr)).toEqual({
-      diagnostics: [{ file: "bad.yml", line: 4, column: 18, severity: "error", code: "undefined-reference", message: 'service "web" depends on undefined service "db"' }],
+      diagnostics: [
+        { file: "bad.yml", line: 4, column: 18, severity: "error", code: "undefined-reference", message: 'service "web" depends on undefined service "db"' },
+      ],
       errors: 1,
       warnings: 0,
     });

@@ -74,7 +74,10 @@ describe("compose2units diff", SLOW, () => {
     expect(r.stdout).toContain("diff --git a/seed/user-data b/seed/user-data\n");
     writeFileSync(join(dir, "changes.diff"), r.stdout);
     expect(run("git", ["apply", "changes.diff"], { cwd: dir }).stderr).toBe("");
-    for (const [got, want] of [["out", "want"], ["seed", "want-seed"]] as const) {
+    for (const [got, want] of [
+      ["out", "want"],
+      ["seed", "want-seed"],
+    ] as const) {
       const wanted = readTree(join(dir, want));
       const have = readTree(join(dir, got));
       wanted.delete(".compose2units-manifest");

@@ -31,7 +31,10 @@ describe("cloud-config and host flags", () => {
     expect(r.status).toBe(0);
     expect(readFileSync(join(dir, "seed", "user-data"), "utf8")).toBe(readFileSync(join(dir, "out", "cloud-config.yaml"), "utf8"));
     expect(statSync(join(dir, "seed", "user-data")).mode & 0o777).toBe(0o600);
-    const digest = createHash("sha256").update(readFileSync(join(dir, "seed", "user-data"))).digest("hex").slice(0, 12);
+    const digest = createHash("sha256")
+      .update(readFileSync(join(dir, "seed", "user-data")))
+      .digest("hex")
+      .slice(0, 12);
     expect(readFileSync(join(dir, "seed", "meta-data"), "utf8")).toBe(`instance-id: site-${digest}\n`);
     const doc = parse(readFileSync(join(dir, "seed", "user-data"), "utf8"));
     expect(doc.packages).toEqual(["docker.io"]);
@@ -53,7 +56,10 @@ describe("cloud-config and host flags", () => {
 
   it("--cloud-config-flavor coreos and --bundle-url reach the output", () => {
     const dir = project();
-    const r = cli(["compose.yaml", "-p", "site", "-o", "out", "--cloud-config-flavor", "coreos", "--bundle-url", "https://files.example.com/b.tgz", "--bundle-sha256", SHA], dir);
+    const r = cli(
+      ["compose.yaml", "-p", "site", "-o", "out", "--cloud-config-flavor", "coreos", "--bundle-url", "https://files.example.com/b.tgz", "--bundle-sha256", SHA],
+      dir,
+    );
     expect(r.status).toBe(0);
     const doc = parse(readFileSync(join(dir, "out", "cloud-config.yaml"), "utf8"));
     expect(doc.coreos.units.map((u: { name: string }) => u.name)).toContain("site-provision.service");

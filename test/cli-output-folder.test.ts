@@ -11,7 +11,8 @@ import { BIN, cliProcess, projectDir } from "./support/cli-run.js";
 const SLOW = { timeout: 120_000 };
 
 const ONE = "services:\n  web:\n    image: nginx:1.25\n    environment: {A: b}\n";
-const TWO = "services:\n  api:\n    image: api:2\n    environment: {B: c}\n  db:\n    image: postgres:16\n    secrets: [pw]\nsecrets:\n  pw: {file: ./pw.txt}\n";
+const TWO =
+  "services:\n  api:\n    image: api:2\n    environment: {B: c}\n  db:\n    image: postgres:16\n    secrets: [pw]\nsecrets:\n  pw: {file: ./pw.txt}\n";
 const THREE = "services:\n  web:\n    image: nginx:1.27\n  worker:\n    image: worker:1\n    depends_on: [web]\n";
 const INPUTS = { "one.yaml": ONE, "two.yaml": TWO, "three.yaml": THREE, "pw.txt": "hunter2\n" };
 
@@ -29,7 +30,10 @@ function tree(dir: string): Map<string, string> {
   return out;
 }
 
-const listed = (dir: string) => readFileSync(join(dir, MANIFEST), "utf8").split("\n").filter((l) => l !== "" && !l.startsWith("#"));
+const listed = (dir: string) =>
+  readFileSync(join(dir, MANIFEST), "utf8")
+    .split("\n")
+    .filter((l) => l !== "" && !l.startsWith("#"));
 const noStackTrace = (stderr: string) => expect(stderr).not.toMatch(/^\s+at /m);
 
 describe("the output folder and the --nocloud folder", SLOW, () => {
@@ -45,7 +49,9 @@ describe("the output folder and the --nocloud folder", SLOW, () => {
     symlinkSync(join(dir, "o"), join(dir, "alias"));
     const before = tree(join(dir, "o"));
     const r = cliProcess(["one.yaml", "-p", "s", ...folders], dir);
-    expect(r.stderr).toMatch(/^compose2units: the output folder \(.*\) and the --nocloud folder \(.*\) must be two different folders, neither inside the other/);
+    expect(r.stderr).toMatch(
+      /^compose2units: the output folder \(.*\) and the --nocloud folder \(.*\) must be two different folders, neither inside the other/,
+    );
     expect(r.status).toBe(2);
     expect(tree(join(dir, "o"))).toEqual(before);
     expect(existsSync(join(dir, "seed"))).toBe(false);
@@ -56,7 +62,7 @@ describe("the output folder and the --nocloud folder", SLOW, () => {
 
 describe("an output folder that cannot be written", SLOW, () => {
   it("whose parent is a file: exit 2 with one line, nothing written", () => {
-    const dir = projectDir({ ...INPUTS, "file": "not a folder\n" });
+    const dir = projectDir({ ...INPUTS, file: "not a folder\n" });
     const r = cliProcess(["one.yaml", "-o", "file/out"], dir);
     expect(r.stderr).toMatch(/^compose2units: cannot create .*file\/out: .*file is not a folder\n$/);
     expect(r.status).toBe(2);
@@ -205,7 +211,10 @@ describe.skipIf(!canMount)("on file systems that refuse writes (tmpfs mounts; ne
       expect(cliProcess([join(dir, "one.yaml"), "-p", "s", "-o", "out"], mnt).status).toBe(0);
       const before = tree(join(mnt, "out"));
       fill(mnt);
-      for (const [input, folder, after] of [["two.yaml", "out", /out is as it was$/], ["one.yaml", "other", /nothing was written$/]] as const) {
+      for (const [input, folder, after] of [
+        ["two.yaml", "out", /out is as it was$/],
+        ["one.yaml", "other", /nothing was written$/],
+      ] as const) {
         const r = cliProcess([join(dir, input), "-p", "s", "-o", folder], mnt);
         expect(r.stderr).toMatch(/^compose2units: cannot (write|create) .*: no space left on the device \(ENOSPC\); /);
         expect(r.stderr.trimEnd()).toMatch(after);
@@ -236,7 +245,11 @@ describe.skipIf(!canMount)("on file systems that refuse writes (tmpfs mounts; ne
 
 /** The CLI as an unprivileged user, to meet real permission errors. */
 function asNobody(args: string[], cwd: string) {
-  const r = spawnSync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "--", BIN, ...args], { cwd, encoding: "utf8", env: { PATH: process.env.PATH } });
+  const r = spawnSync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "--", BIN, ...args], {
+    cwd,
+    encoding: "utf8",
+    env: { PATH: process.env.PATH },
+  });
   return { status: r.status, stderr: r.stderr };
 }
 

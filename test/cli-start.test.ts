@@ -67,7 +67,9 @@ describe("starting the CLI with --env-file runs nothing from the env file", () =
 
   it("every npm script and the benchmark start scripts after `--` or as executables", () => {
     const scripts = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
-    const starts = Object.entries(scripts).flatMap(([name, text]) => [...text.matchAll(/\bnode\b([^&|;]*?)\bbin\/compose2units\b/g)].map((m) => [name, m[1]!.trim()]));
+    const starts = Object.entries(scripts).flatMap(([name, text]) =>
+      [...text.matchAll(/\bnode\b([^&|;]*?)\bbin\/compose2units\b/g)].map((m) => [name, m[1]!.trim()]),
+    );
     expect(starts.length).toBeGreaterThan(0);
     for (const [name, between] of starts) expect(between, `npm script ${name}`).toBe("--");
     const bench = readFileSync(join(ROOT, "bench", "run.mjs"), "utf8");

@@ -17,17 +17,81 @@ function readWithCloudInit(texts: readonly string[]): unknown[] {
     writeFileSync(path, text);
     return path;
   });
-  const program = "import sys, json\nfrom cloudinit import safeyaml\nfor p in sys.argv[1:]:\n    print(json.dumps(safeyaml.load(open(p, encoding='utf-8').read())))";
+  const program =
+    "import sys, json\nfrom cloudinit import safeyaml\nfor p in sys.argv[1:]:\n    print(json.dumps(safeyaml.load(open(p, encoding='utf-8').read())))";
   const r = spawnSync("/usr/bin/python3", ["-c", program, ...paths], { encoding: "utf8", maxBuffer: 1 << 28 });
   if (r.status !== 0) throw new Error(r.stderr);
-  return r.stdout.trim().split("\n").map((line) => JSON.parse(line) as unknown);
+  return r.stdout
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line) as unknown);
 }
 /** Pieces that sit on the edges of YAML's plain, quoted and block scalar rules (and that cloud-init can read: see the last test). */
 const PIECES = [
-  "a", "Z", "web", "0644", "0", "12", "1.5", "1e3", "0x1F", "0o17", ".inf", "-", "--", "--no-block", "-1", "?", ":", ": ", " #", "#",
-  "/", "/etc/x", "root:root", "a:", "a: b", "~", "null", "true", "False", "yes", "on", " ", "  ", "\t", "\n", "\n\n",
-  "\u00e9", "\u00a0", "'", '"', "\\", "$", "%", "${X}", "[", "]", "{", "}", ",", "&a", "*a", "!tag", "|", ">", "@", "`", "---", "...",
-  "=", "+", "_", ".", "é", "x".repeat(120),
+  "a",
+  "Z",
+  "web",
+  "0644",
+  "0",
+  "12",
+  "1.5",
+  "1e3",
+  "0x1F",
+  "0o17",
+  ".inf",
+  "-",
+  "--",
+  "--no-block",
+  "-1",
+  "?",
+  ":",
+  ": ",
+  " #",
+  "#",
+  "/",
+  "/etc/x",
+  "root:root",
+  "a:",
+  "a: b",
+  "~",
+  "null",
+  "true",
+  "False",
+  "yes",
+  "on",
+  " ",
+  "  ",
+  "\t",
+  "\n",
+  "\n\n",
+  "\u00e9",
+  "\u00a0",
+  "'",
+  '"',
+  "\\",
+  "$",
+  "%",
+  "${X}",
+  "[",
+  "]",
+  "{",
+  "}",
+  ",",
+  "&a",
+  "*a",
+  "!tag",
+  "|",
+  ">",
+  "@",
+  "`",
+  "---",
+  "...",
+  "=",
+  "+",
+  "_",
+  ".",
+  "é",
+  "x".repeat(120),
 ];
 
 function generator(seed: number) {
@@ -52,7 +116,13 @@ describe.skipIf(toolMissing(TOOLS.cloudInit))("the cloud-config writer, read bac
       write_files: [
         { path: "/etc/compose2units/p/web.env", owner: "root:root", permissions: "0600", content: "A=1\nB=two words\n" },
         { path: "/etc/systemd/system/p-web.service", owner: "root:root", permissions: "0644", content: "# header\n\n[Unit]\nDescription=p: web\n" },
-        { path: "/usr/local/sbin/p-image-cleanup", owner: "root:root", permissions: "0755", encoding: "gzip+base64", content: "H4sIAAAAAAACA+3OMQ6AIBAF0d5T/AtoAggqi+iW+/sJXd28==" },
+        {
+          path: "/usr/local/sbin/p-image-cleanup",
+          owner: "root:root",
+          permissions: "0755",
+          encoding: "gzip+base64",
+          content: "H4sIAAAAAAACA+3OMQ6AIBAF0d5T/AtoAggqi+iW+/sJXd28==",
+        },
       ],
       runcmd: [
         ["systemctl", "daemon-reload"],
@@ -62,7 +132,7 @@ describe.skipIf(toolMissing(TOOLS.cloudInit))("the cloud-config writer, read bac
       coreos: { units: [{ name: "p-web.service", enable: true, command: "start", content: "[Unit]\nDescription=x\n" }] },
     };
     const text = cloudConfigYaml(document);
-    expect(text).toContain("permissions: \"0644\"\n");
+    expect(text).toContain('permissions: "0644"\n');
     expect(text).toContain("content: |\n      A=1\n      B=two words\n");
     expect(readWithCloudInit([text])).toEqual([document]);
   });
@@ -71,7 +141,12 @@ describe.skipIf(toolMissing(TOOLS.cloudInit))("the cloud-config writer, read bac
     const documents: Record<string, unknown>[] = [];
     for (let seed = 1; seed <= 400; seed++) {
       const g = generator(seed);
-      const entry = () => ({ path: g.text(), owner: g.text(), permissions: g.pick(["0644", "0600", g.text()]), content: g.next() < 0.5 ? g.content() : g.text() });
+      const entry = () => ({
+        path: g.text(),
+        owner: g.text(),
+        permissions: g.pick(["0644", "0600", g.text()]),
+        content: g.next() < 0.5 ? g.content() : g.text(),
+      });
       documents.push({
         ...(g.next() < 0.5 ? { users: [{ name: g.text(), ssh_authorized_keys: [g.text()] }], timezone: g.text() } : {}),
         packages: [g.text(), g.text()],

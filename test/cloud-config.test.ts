@@ -81,7 +81,9 @@ describe("the cloud-config document", () => {
       const tiny = compile({ path: "compose.yml", content: COMPOSE }, { projectName: "site", maxUserData: 100 });
       expect(tiny.diagnostics.map(formatDiagnostic)).toEqual([
         expect.stringMatching(
-          new RegExp(`^warning user-data-size: the cloud-config is ${Buffer.byteLength(text)} bytes, over the 100-byte user-data limit, and would still be over it with every file compressed \\(at least \\d+ bytes\\); ship the files another way`),
+          new RegExp(
+            `^warning user-data-size: the cloud-config is ${Buffer.byteLength(text)} bytes, over the 100-byte user-data limit, and would still be over it with every file compressed \\(at least \\d+ bytes\\); ship the files another way`,
+          ),
         ),
       ]);
       expect(tiny.files.find((f) => f.path === "cloud-config.yaml")!.content).toBe(text);

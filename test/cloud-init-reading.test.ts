@@ -31,21 +31,28 @@ function compileText(label: string, content: string, options: CompileOptions): C
  * refuses (C1 controls, U+FFFE), and a tab in one-line text, each followed by
  * what an attacker would want cloud-init to see on a line of its own.
  */
-const HOSTILE = ["\\u2028bootcmd: [[sh, -c, touch /pwned]]", "\\u2029ExecStartPre=/bin/touch /pwned", "\\x85LD_PRELOAD=/tmp/x.so", "\\x9b", "\\ufffe", "one\\tline"];
+const HOSTILE = [
+  "\\u2028bootcmd: [[sh, -c, touch /pwned]]",
+  "\\u2029ExecStartPre=/bin/touch /pwned",
+  "\\x85LD_PRELOAD=/tmp/x.so",
+  "\\x9b",
+  "\\ufffe",
+  "one\\tline",
+];
 
 /** One compose file per place a value travels from; `${V}` is a hostile value. */
 const PLACES: Record<string, string> = {
-  environment: "services:\n  web:\n    image: busybox\n    environment:\n      A: \"x${V}\"\n",
+  environment: 'services:\n  web:\n    image: busybox\n    environment:\n      A: "x${V}"\n',
   "environment passed through": "services:\n  web:\n    image: busybox\n    environment: [PASSED]\n",
-  command: "services:\n  web:\n    image: busybox\n    command: [\"echo\", \"x${V}\"]\n",
-  labels: "services:\n  web:\n    image: busybox\n    labels:\n      l: \"x${V}\"\n",
-  healthcheck: "services:\n  web:\n    image: busybox\n    healthcheck:\n      test: [\"CMD\", \"true\", \"x${V}\"]\n",
-  logging: "services:\n  web:\n    image: busybox\n    logging:\n      options:\n        tag: \"x${V}\"\n",
-  volumes: "services:\n  web:\n    image: busybox\n    volumes: [\"/srv/x${V}:/data\"]\n",
-  hooks: "services:\n  web:\n    image: busybox\n    post_start:\n      - command: [\"echo\", \"x${V}\"]\n        environment:\n          H: \"x${V}\"\n",
+  command: 'services:\n  web:\n    image: busybox\n    command: ["echo", "x${V}"]\n',
+  labels: 'services:\n  web:\n    image: busybox\n    labels:\n      l: "x${V}"\n',
+  healthcheck: 'services:\n  web:\n    image: busybox\n    healthcheck:\n      test: ["CMD", "true", "x${V}"]\n',
+  logging: 'services:\n  web:\n    image: busybox\n    logging:\n      options:\n        tag: "x${V}"\n',
+  volumes: 'services:\n  web:\n    image: busybox\n    volumes: ["/srv/x${V}:/data"]\n',
+  hooks: 'services:\n  web:\n    image: busybox\n    post_start:\n      - command: ["echo", "x${V}"]\n        environment:\n          H: "x${V}"\n',
   secret: "services:\n  web:\n    image: busybox\n    secrets: [s]\nsecrets:\n  s:\n    environment: SECRET\n",
-  config: "services:\n  web:\n    image: busybox\n    configs: [c]\nconfigs:\n  c:\n    content: \"x${V}\"\n",
-  "x-cloud-config": "x-cloud-config:\n  timezone: \"x${V}\"\nservices:\n  web:\n    image: busybox\n",
+  config: 'services:\n  web:\n    image: busybox\n    configs: [c]\nconfigs:\n  c:\n    content: "x${V}"\n',
+  "x-cloud-config": 'x-cloud-config:\n  timezone: "x${V}"\nservices:\n  web:\n    image: busybox\n',
 };
 
 /** The same value as the compiling machine's environment gives it (decoded), for the places that read it from there. */
@@ -58,16 +65,19 @@ describe.skipIf(toolMissing(TOOLS.cloudInit))("the cloud-config, read by cloud-i
     expect(readBack(all)).toEqual([]);
   });
 
-  it.skipIf(requirementMissing("the corpus read back by cloud-init", [CORPUS], "it sits next to the repository"))("installs what every corpus file compiles to byte for byte", () => {
-    const readDisk = (path: string) => (existsSync(path) && statSync(path).isFile() ? readFileSync(path, "utf8") : undefined);
-    const all = corpusComposeFiles().flatMap((path) => {
-      const options: CompileOptions = { workingDirectory: CORPUS, environment: {}, readFile: readDisk };
-      const result = compile({ path: relative(CORPUS, path), content: readFileSync(path, "utf8") }, options);
-      return result.files.length > 0 ? [{ label: relative(CORPUS, path), result, options }] : [];
-    });
-    expect(all.length).toBeGreaterThan(10);
-    expect(readBack(all)).toEqual([]);
-  });
+  it.skipIf(requirementMissing("the corpus read back by cloud-init", [CORPUS], "it sits next to the repository"))(
+    "installs what every corpus file compiles to byte for byte",
+    () => {
+      const readDisk = (path: string) => (existsSync(path) && statSync(path).isFile() ? readFileSync(path, "utf8") : undefined);
+      const all = corpusComposeFiles().flatMap((path) => {
+        const options: CompileOptions = { workingDirectory: CORPUS, environment: {}, readFile: readDisk };
+        const result = compile({ path: relative(CORPUS, path), content: readFileSync(path, "utf8") }, options);
+        return result.files.length > 0 ? [{ label: relative(CORPUS, path), result, options }] : [];
+      });
+      expect(all.length).toBeGreaterThan(10);
+      expect(readBack(all)).toEqual([]);
+    },
+  );
 
   it("carries values with line breaks and characters cloud-init refuses as the files hold them, or refuses them located", () => {
     const compiled: Compiled[] = [];
@@ -102,7 +112,10 @@ describe.skipIf(toolMissing(TOOLS.cloudInit))("the cloud-config, read by cloud-i
   it("keeps the compose file's name out of every line but the header comment", () => {
     const name = "a\nbootcmd: [[sh, -c, touch /pwned]]\n#\u2028x\\";
     const c = compileText("file name", "services:\n  web:\n    image: busybox\n", {});
-    const named = compile({ path: name, content: "services:\n  web:\n    image: busybox\n" }, { projectName: "p", projectDirectory: "/srv/p", environment: {}, readFile: () => undefined });
+    const named = compile(
+      { path: name, content: "services:\n  web:\n    image: busybox\n" },
+      { projectName: "p", projectDirectory: "/srv/p", environment: {}, readFile: () => undefined },
+    );
     expect(named.files.length).toBe(c.result.files.length);
     for (const f of named.files) {
       const plain = c.result.files.find((g) => g.path === f.path)!;
@@ -110,7 +123,8 @@ describe.skipIf(toolMissing(TOOLS.cloudInit))("the cloud-config, read by cloud-i
       const changed = f.content.split("\n").filter((line, i) => line !== plain.content.split("\n")[i]);
       expect(f.content.split("\n").length, f.path).toBe(plain.content.split("\n").length);
       if (f.path !== "cloud-config.yaml") expect(changed.length, f.path).toBeLessThanOrEqual(1);
-      for (const line of changed) expect(line, f.path).toMatch(/^ *# Generated by compose2units from [^\n]*\\x0a#\\u2028x\\\\ \(project p\)\. Do not edit: regenerate\.$/);
+      for (const line of changed)
+        expect(line, f.path).toMatch(/^ *# Generated by compose2units from [^\n]*\\x0a#\\u2028x\\\\ \(project p\)\. Do not edit: regenerate\.$/);
     }
     expect(readBack([{ label: "file name", result: named, options: {} }])).toEqual([]);
   });
@@ -126,7 +140,46 @@ describe.skipIf(toolMissing(TOOLS.cloudInit))("the cloud-config, read by cloud-i
   it("reads back seeded random documents as written (fuzz)", () => {
     const next = prng(20261204);
     const pick = <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]!;
-    const pieces = ["a", " ", "  ", "\\t", "\\n", "\\r", "\\u2028", "\\u2029", "\\x85", "\\x9f", "\\ufffe", "\\ufeff", "é", "😀", ": ", " #", "#", "'", "\\\"", "\\\\", "%", "$$", "0644", "yes", "on", "=", "<<", "~", "-", "? ", "|", ">", "!x", "&a", "*a", "12:30", "1e3", "null"];
+    const pieces = [
+      "a",
+      " ",
+      "  ",
+      "\\t",
+      "\\n",
+      "\\r",
+      "\\u2028",
+      "\\u2029",
+      "\\x85",
+      "\\x9f",
+      "\\ufffe",
+      "\\ufeff",
+      "é",
+      "😀",
+      ": ",
+      " #",
+      "#",
+      "'",
+      '\\"',
+      "\\\\",
+      "%",
+      "$$",
+      "0644",
+      "yes",
+      "on",
+      "=",
+      "<<",
+      "~",
+      "-",
+      "? ",
+      "|",
+      ">",
+      "!x",
+      "&a",
+      "*a",
+      "12:30",
+      "1e3",
+      "null",
+    ];
     const text = (from = pieces) => Array.from({ length: 1 + Math.floor(next() * 5) }, () => pick(from)).join("");
     // docker's --env-file carries no line break; a unit line no tab, line break or noncharacter.
     const envPieces = pieces.filter((p) => p !== "\\n" && p !== "\\r");
@@ -151,7 +204,11 @@ describe.skipIf(toolMissing(TOOLS.cloudInit))("the cloud-config, read by cloud-i
         "  s:",
         "    environment: S",
       ].join("\n");
-      const c = compileText(`fuzz ${i}`, yaml, { environment: { S: decode(text()) }, ...(next() < 0.3 ? { cloudConfigFlavor: "coreos" as const } : {}), ...(next() < 0.3 ? { maxUserData: 100 } : {}) });
+      const c = compileText(`fuzz ${i}`, yaml, {
+        environment: { S: decode(text()) },
+        ...(next() < 0.3 ? { cloudConfigFlavor: "coreos" as const } : {}),
+        ...(next() < 0.3 ? { maxUserData: 100 } : {}),
+      });
       const errors = c.result.diagnostics.filter((d) => d.severity === "error");
       for (const d of errors) if (!d.location) problems.push(`${c.label}: unlocated ${formatDiagnostic(d)}\n${yaml}`);
       for (const d of errors) reasons.push(d.message);

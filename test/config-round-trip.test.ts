@@ -42,7 +42,12 @@ function corpusCases(): Case[] {
       const full = join(dir, entry);
       if (statSync(full).isDirectory()) walk(full);
       else if (/^(docker-)?compose(\.[\w-]+)?\.ya?ml$/.test(entry)) {
-        out.push({ name: `corpus ${relative(CORPUS, full)}`, path: relative(CORPUS, full), content: readFileSync(full, "utf8"), options: { workingDirectory: CORPUS, environment: {}, readFile: readDisk } });
+        out.push({
+          name: `corpus ${relative(CORPUS, full)}`,
+          path: relative(CORPUS, full),
+          content: readFileSync(full, "utf8"),
+          options: { workingDirectory: CORPUS, environment: {}, readFile: readDisk },
+        });
       }
     }
   };

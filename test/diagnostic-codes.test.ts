@@ -37,7 +37,10 @@ describe("the diagnostic code catalogue", () => {
   });
 
   it("tells a number that is not one from one out of range", () => {
-    const { diagnostics } = compile({ path: "compose.yml", content: "services:\n  web:\n    image: x\n    cpu_shares: lots\n    pids_limit: 9223372036854775808\n    mem_limit: big\n" }, { projectName: "t" });
+    const { diagnostics } = compile(
+      { path: "compose.yml", content: "services:\n  web:\n    image: x\n    cpu_shares: lots\n    pids_limit: 9223372036854775808\n    mem_limit: big\n" },
+      { projectName: "t" },
+    );
     expect(diagnostics.map(formatDiagnostic)).toEqual([
       "compose.yml:4:17: error invalid-number: cpu_shares must be a whole number from -9223372036854775808 to 9223372036854775807",
       "compose.yml:5:17: error out-of-range: pids_limit must be a whole number from -9223372036854775808 to 9223372036854775807",
@@ -47,7 +50,13 @@ describe("the diagnostic code catalogue", () => {
 
   it("tells healthcheck retries that are not a number from too many, and a time that is not one from one too long", () => {
     const hc = (retries: string, interval: string) =>
-      compile({ path: "compose.yml", content: `services:\n  web:\n    image: x\n    healthcheck:\n      test: [CMD, 'true']\n      retries: ${retries}\n      interval: ${interval}\n` }, { projectName: "t" }).diagnostics.map((d) => d.code);
+      compile(
+        {
+          path: "compose.yml",
+          content: `services:\n  web:\n    image: x\n    healthcheck:\n      test: [CMD, 'true']\n      retries: ${retries}\n      interval: ${interval}\n`,
+        },
+        { projectName: "t" },
+      ).diagnostics.map((d) => d.code);
     expect(hc("lots", "soon")).toEqual(["invalid-number", "invalid-duration"]);
     expect(hc("2147483648", "2147483648s")).toEqual(["out-of-range", "out-of-range"]);
   });

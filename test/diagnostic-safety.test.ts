@@ -17,7 +17,9 @@ function dir(files: Record<string, string>): string {
 
 const ESC = "\u001b";
 // What a value would need to hold to print a finding of its own, or to steer the terminal.
-const FORGED = "x\nevil.yml:1:1: error schema: forged\rcompose.yml:9:9: error schema: forged\u2028u2028\u2029\u0085nel\u000bvt\u000cff" + `${ESC}[2J${ESC}]0;title\u0007\u202eevil`;
+const FORGED =
+  "x\nevil.yml:1:1: error schema: forged\rcompose.yml:9:9: error schema: forged\u2028u2028\u2029\u0085nel\u000bvt\u000cff" +
+  `${ESC}[2J${ESC}]0;title\u0007\u202eevil`;
 
 /** The lines of `text` as any reader splits them: LF, CR, VT, FF, NEL, U+2028, U+2029. */
 function readerLines(text: string): string[] {
@@ -26,13 +28,20 @@ function readerLines(text: string): string[] {
 
 describe("diagnostics print values inertly", () => {
   it("printable escapes line breaks, controls, C1 controls, bidi overrides and lone surrogates, and nothing else", () => {
-    expect(printable("a\nb\rc\td\u0000e\u007f\u0085\u009b\u2028\u2029\u202e\u2066\udcff")).toBe("a\\nb\\rc\\td\\x00e\\x7f\\x85\\x9b\\u2028\\u2029\\u202e\\u2066\\xff");
+    expect(printable("a\nb\rc\td\u0000e\u007f\u0085\u009b\u2028\u2029\u202e\u2066\udcff")).toBe(
+      "a\\nb\\rc\\td\\x00e\\x7f\\x85\\x9b\\u2028\\u2029\\u202e\\u2066\\xff",
+    );
     expect(printable("plain ünïcödé 🐳 and a \\ backslash")).toBe("plain ünïcödé 🐳 and a \\ backslash");
     expect(printable("a\tb", "\t")).toBe("a\tb");
   });
 
   it("formatDiagnostic gives one line whatever the message and file name hold", () => {
-    const line = formatDiagnostic({ severity: "error", code: "invalid-value", message: `bad ${FORGED}`, location: { file: `a\nb.yml${ESC}[31m`, line: 2, column: 3 } });
+    const line = formatDiagnostic({
+      severity: "error",
+      code: "invalid-value",
+      message: `bad ${FORGED}`,
+      location: { file: `a\nb.yml${ESC}[31m`, line: 2, column: 3 },
+    });
     expect(readerLines(line)).toHaveLength(1);
     expect(line).not.toContain(ESC);
     expect(line.startsWith("a\\nb.yml\\x1b[31m:2:3: error invalid-value: bad x\\nevil.yml:1:1")).toBe(true);
@@ -78,14 +87,22 @@ describe("diagnostics never quote a value that may be a secret", () => {
 
   it("interpolation errors in the compose file name the place, not the value", () => {
     for (const value of [`${SECRET}$`, `${SECRET}\${`, `${SECRET}\${X:-${SECRET}`, `${SECRET}\${1X}`, `${SECRET}\${X!}`]) {
-      const result = compile({ path: "compose.yml", content: `services:\n  web:\n    image: nginx\n    environment:\n      PASSWORD: "${value}"\n` }, { projectName: "t", environment: {} });
+      const result = compile(
+        { path: "compose.yml", content: `services:\n  web:\n    image: nginx\n    environment:\n      PASSWORD: "${value}"\n` },
+        { projectName: "t", environment: {} },
+      );
       const errors = result.diagnostics.filter((d) => d.severity === "error").map(formatDiagnostic);
       expect(errors).toHaveLength(1);
       expect(errors[0]).toMatch(/^compose\.yml:5:17: error interpolation: .* at (character \d+ of the value|the end of the value)/);
       expect(errors[0]).not.toContain(SECRET);
     }
-    const dollar = compile({ path: "compose.yml", content: `services:\n  web:\n    image: nginx\n    environment: ["PASSWORD=${SECRET}$"]\n` }, { projectName: "t" });
-    expect(dollar.diagnostics.map(formatDiagnostic)).toEqual(['compose.yml:4:19: error interpolation: invalid "$" at character 17 of the value (write "$$" for a literal dollar sign)']);
+    const dollar = compile(
+      { path: "compose.yml", content: `services:\n  web:\n    image: nginx\n    environment: ["PASSWORD=${SECRET}$"]\n` },
+      { projectName: "t" },
+    );
+    expect(dollar.diagnostics.map(formatDiagnostic)).toEqual([
+      'compose.yml:4:19: error interpolation: invalid "$" at character 17 of the value (write "$$" for a literal dollar sign)',
+    ]);
   });
 
   it("env file and .env errors name the variable and the line, not the value, and show no frame of the file", async () => {
@@ -93,13 +110,19 @@ describe("diagnostics never quote a value that may be a secret", () => {
       "compose.yml": "services:\n  web:\n    image: nginx\n    env_file: web.env\n",
       "web.env": `USER=me\nPASSWORD=${SECRET}$\n`,
     });
-    for (const args of [["check", "compose.yml"], ["check", "compose.yml", "--color"], ["check", "compose.yml", "--format", "json"]]) {
+    for (const args of [
+      ["check", "compose.yml"],
+      ["check", "compose.yml", "--color"],
+      ["check", "compose.yml", "--format", "json"],
+    ]) {
       const r = await cliInProcess(args, d, { stderrIsTTY: true });
       expect(r.status).toBe(1);
       expect(r.stderr).not.toContain(SECRET);
     }
     const plain = await cliInProcess(["check", "compose.yml", "--no-color"], d, { stderrIsTTY: true });
-    expect(plain.stderr).toBe('web.env:2:1: error invalid-env-file: service "web": variable PASSWORD: invalid "$" at character 8 of the value (write "$$" for a literal dollar sign)\n');
+    expect(plain.stderr).toBe(
+      'web.env:2:1: error invalid-env-file: service "web": variable PASSWORD: invalid "$" at character 8 of the value (write "$$" for a literal dollar sign)\n',
+    );
 
     const dotenv = dir({ "compose.yml": "services:\n  web:\n    image: nginx:${TAG}\n", ".env": `TAG=1\nTOKEN="${SECRET}\${X:-a"\n` });
     const r = await cliInProcess(["check", "compose.yml"], dotenv);
@@ -112,10 +135,17 @@ describe("diagnostics never quote a value that may be a secret", () => {
       { projectName: "t", projectDirectory: "/p", files: { "web.env": `A=1\n${SECRET}!\n` } },
     );
     const errors = result.diagnostics.map(formatDiagnostic);
-    expect(errors).toEqual(['web.env:2:1: error invalid-env-file: service "web": a line that is neither NAME=value nor a variable name (the line is not shown: it may hold a value)']);
+    expect(errors).toEqual([
+      'web.env:2:1: error invalid-env-file: service "web": a line that is neither NAME=value nor a variable name (the line is not shown: it may hold a value)',
+    ]);
     // A name before `=` was meant as a name, and is shown.
-    const named = compile({ path: "compose.yml", content: "services:\n  web:\n    image: nginx\n    env_file: web.env\n" }, { projectName: "t", projectDirectory: "/p", files: { "web.env": `BAD NAME=${SECRET}\n` } });
-    expect(named.diagnostics.map(formatDiagnostic)).toEqual(['web.env:1:1: error invalid-env-file: service "web": invalid variable name "BAD NAME" (a name cannot contain spaces)']);
+    const named = compile(
+      { path: "compose.yml", content: "services:\n  web:\n    image: nginx\n    env_file: web.env\n" },
+      { projectName: "t", projectDirectory: "/p", files: { "web.env": `BAD NAME=${SECRET}\n` } },
+    );
+    expect(named.diagnostics.map(formatDiagnostic)).toEqual([
+      'web.env:1:1: error invalid-env-file: service "web": invalid variable name "BAD NAME" (a name cannot contain spaces)',
+    ]);
   });
 
   it("compile() keeps no source text for env files and secrets, only for compose files", () => {

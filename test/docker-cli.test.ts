@@ -22,18 +22,41 @@ describe.skipIf(toolMissing(DOCKER))("docker's own --help, against the docker un
     expect(help.options(["create"]).has("--annotation")).toBe(false);
   });
 
-  it.each(fixtures)("fixture $name passes docker only options docker lists", (fixture) => {
-    const units = compileFixture(fixture).files.filter((f) => /\.(service|target|timer)$/.test(f.path));
-    const { checked, unknown } = help.checkUnits(units.map((u) => u.content));
-    expect(unknown).toEqual([]);
-    // A parser that found nothing would pass vacuously.
-    expect(checked.size).toBeGreaterThan(3);
-  }, 60_000);
+  it.each(fixtures)(
+    "fixture $name passes docker only options docker lists",
+    (fixture) => {
+      const units = compileFixture(fixture).files.filter((f) => /\.(service|target|timer)$/.test(f.path));
+      const { checked, unknown } = help.checkUnits(units.map((u) => u.content));
+      expect(unknown).toEqual([]);
+      // A parser that found nothing would pass vacuously.
+      expect(checked.size).toBeGreaterThan(3);
+    },
+    60_000,
+  );
 
   it("checks most of docker create's flags across the fixtures", () => {
-    const { checked } = help.checkUnits(fixtures.flatMap((fixture) => compileFixture(fixture).files.filter((f) => f.path.endsWith(".service")).map((u) => u.content)));
+    const { checked } = help.checkUnits(
+      fixtures.flatMap((fixture) =>
+        compileFixture(fixture)
+          .files.filter((f) => f.path.endsWith(".service"))
+          .map((u) => u.content),
+      ),
+    );
     expect(checked.size).toBeGreaterThan(60);
-    for (const expected of ["create --env-file", "create --blkio-weight", "network connect --alias", "network create --subnet", "volume create --opt", "(global) --config", "start --attach", "stop --time", "exec --user", "exec --privileged", "exec --workdir", "exec --env-file"]) {
+    for (const expected of [
+      "create --env-file",
+      "create --blkio-weight",
+      "network connect --alias",
+      "network create --subnet",
+      "volume create --opt",
+      "(global) --config",
+      "start --attach",
+      "stop --time",
+      "exec --user",
+      "exec --privileged",
+      "exec --workdir",
+      "exec --env-file",
+    ]) {
       expect([...checked]).toContain(expected);
     }
   }, 60_000);

@@ -162,7 +162,7 @@ describe("value errors", () => {
   it("rejects a newline in an environment value: docker's --env-file cannot carry it", () => {
     const errors = errorsOf('services:\n  web:\n    image: nginx\n    environment:\n      A: "x\\ny"\n');
     expect(errors).toEqual([
-      "compose.yml:5:10: error unsafe-value: service \"web\": the value of A contains a line break, which docker's --env-file cannot carry",
+      'compose.yml:5:10: error unsafe-value: service "web": the value of A contains a line break, which docker\'s --env-file cannot carry',
     ]);
   });
 
@@ -233,6 +233,8 @@ describe("lifecycle hooks", () => {
     image: x
     container_name: db-image-volumes
 `);
-    expect(errors).toEqual(['compose.yml:5:3: error name-collision: service "other" uses the container name "db-image-volumes", which holds the image volumes of service "db"; rename it']);
+    expect(errors).toEqual([
+      'compose.yml:5:3: error name-collision: service "other" uses the container name "db-image-volumes", which holds the image volumes of service "db"; rename it',
+    ]);
   });
 });

@@ -105,7 +105,10 @@ describe("systemd reads back what exec-quote writes", () => {
       // What systemd stored is the original with only `$` still doubled ...
       expect(loaded, context).toEqual(argv.map((w, j) => (j === 0 ? w : w.replaceAll("$", () => "$$"))));
       // ... the model agrees with systemd on the emitted text ...
-      expect(parseExecValue(texts[i]!).commands.map((c) => c.argv), context).toEqual([loaded]);
+      expect(
+        parseExecValue(texts[i]!).commands.map((c) => c.argv),
+        context,
+      ).toEqual([loaded]);
       // ... and exec-time expansion ($$ -> $) gives the program the original.
       expect(expandEnvironment(loaded), context).toEqual(argv);
       const bytes = (ws: string[]) => ws.map((w) => Buffer.from(w, "utf8").toString("hex"));

@@ -140,8 +140,8 @@ describe("execLine", () => {
     [["-/usr/bin/docker"], "is not an absolute path"],
     [["@/usr/bin/docker"], "is not an absolute path"],
     [["/usr/bin/"], "names a directory"],
-    [["/opt/$APP/bin"], "contains \"$\""],
-    [["/opt/it's"], "contains \"'\""],
+    [["/opt/$APP/bin"], 'contains "$"'],
+    [["/opt/it's"], 'contains "\'"'],
     [["/usr/bin/docker", "ok", "bad\nword"], 'word 2 ("bad\\nword") contains a newline (U+000A)'],
     [["/usr/bin/x\ty"], "executable contains a tab (U+0009)"],
   ] as [string[], string][])("rejects %j", (argv, reason) => {

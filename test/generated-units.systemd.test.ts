@@ -129,7 +129,8 @@ const PULL_IF_MISSING = `/usr/bin/docker image inspect -- "$1" >/dev/null 2>&1 |
 const REQUIRE_IMAGE = `/usr/bin/docker image inspect -- "$1" >/dev/null 2>&1 || { echo "image $1 is not on this host and pull_policy is never" >&2; exit 1; }`;
 /** The image-volume step: the project's script (image-volumes.ts), given the holder and the image. */
 const hold = (container: string, image: string) => ["/bin/sh", "/usr/local/sbin/quoting-hold-image-volumes", `${container}-image-volumes`, image];
-const ensure = (kind: string) => `name=$1; shift; /usr/bin/docker ${kind} inspect -- "$name" >/dev/null 2>&1 || exec /usr/bin/docker ${kind} create "$@" -- "$name"`;
+const ensure = (kind: string) =>
+  `name=$1; shift; /usr/bin/docker ${kind} inspect -- "$name" >/dev/null 2>&1 || exec /usr/bin/docker ${kind} create "$@" -- "$name"`;
 const PROVISION = [
   "set -eu",
   "tmp=$(mktemp)",
@@ -143,46 +144,138 @@ const PROVISION = [
 /** The exact argv docker must receive from each service's `docker create`. */
 const CREATE: Record<string, string[]> = {
   web: [
-    D, "create", "--rm", "--name", "quoting-web", "--pull", "never",
-    "--label", "com.example.percent=100% of %n",
-    "--label", "com.example.dollar=$HOME and ${NOT_A_VAR}",
-    "--label", `com.example.quotes="double" and 'single'`,
-    "--label", "com.example.backslash=trailing\\",
-    "--label", "com.example.semi=a; b ;",
-    "--label", "com.example.unicode=café 日本 🚀",
-    "--label", "com.example.empty=",
-    "--network", "quoting_back", "--network-alias", "web",
-    "--volumes-from", "quoting-web-image-volumes",
-    "--health-cmd", `wget -q -O- "http://localhost:8080/\${HEALTH_PATH:-ok}?t=100%" | grep -q 'it''s up' || exit 1`,
-    "--health-interval", "5s", "--health-timeout", "2s", "--health-retries", "2",
-    "--stop-timeout", "10",
-    "--entrypoint", "/usr/local/bin/entry",
-    "--", "registry.example.com/web:1.0",
-    "--percent=100%", "%n", "-leading",
-    "%", "%%", "%i%n", "$HOME", "${NOT_A_VAR}", "$", "$$", "a$b", 'say "hi"', "it's", '"', "'",
-    "C:\\path\\", "\\", "\\n", "\\;", "two words", " lead", "trail ", ";", "a;b", "end;",
-    "é", "日本", "😀", "nbsp\u00a0word", "", "-x", "--", "-",
+    D,
+    "create",
+    "--rm",
+    "--name",
+    "quoting-web",
+    "--pull",
+    "never",
+    "--label",
+    "com.example.percent=100% of %n",
+    "--label",
+    "com.example.dollar=$HOME and ${NOT_A_VAR}",
+    "--label",
+    `com.example.quotes="double" and 'single'`,
+    "--label",
+    "com.example.backslash=trailing\\",
+    "--label",
+    "com.example.semi=a; b ;",
+    "--label",
+    "com.example.unicode=café 日本 🚀",
+    "--label",
+    "com.example.empty=",
+    "--network",
+    "quoting_back",
+    "--network-alias",
+    "web",
+    "--volumes-from",
+    "quoting-web-image-volumes",
+    "--health-cmd",
+    `wget -q -O- "http://localhost:8080/\${HEALTH_PATH:-ok}?t=100%" | grep -q 'it''s up' || exit 1`,
+    "--health-interval",
+    "5s",
+    "--health-timeout",
+    "2s",
+    "--health-retries",
+    "2",
+    "--stop-timeout",
+    "10",
+    "--entrypoint",
+    "/usr/local/bin/entry",
+    "--",
+    "registry.example.com/web:1.0",
+    "--percent=100%",
+    "%n",
+    "-leading",
+    "%",
+    "%%",
+    "%i%n",
+    "$HOME",
+    "${NOT_A_VAR}",
+    "$",
+    "$$",
+    "a$b",
+    'say "hi"',
+    "it's",
+    '"',
+    "'",
+    "C:\\path\\",
+    "\\",
+    "\\n",
+    "\\;",
+    "two words",
+    " lead",
+    "trail ",
+    ";",
+    "a;b",
+    "end;",
+    "é",
+    "日本",
+    "😀",
+    "nbsp\u00a0word",
+    "",
+    "-x",
+    "--",
+    "-",
   ],
   worker: [
-    D, "create", "--rm", "--name", "quoting-worker-1", "--pull", "never",
-    "--env-file", "/etc/compose2units/quoting/worker.env",
-    "--workdir", "/srv/100% $dir",
-    "--network", "quoting_default", "--network-alias", "worker",
-    "--volume", "quoting_data:/var/lib/data",
-    "--volumes-from", "quoting-worker-1-image-volumes",
-    "--health-cmd", "/bin/check '--url=http://localhost/${P}' 'it'\\''s' %s",
-    "--stop-timeout", "10",
-    "--", "registry.example.com/worker:2",
-    "sh", "-c", 'echo "$1" 100% \\;', "worker", "arg with space", '"quoted"',
+    D,
+    "create",
+    "--rm",
+    "--name",
+    "quoting-worker-1",
+    "--pull",
+    "never",
+    "--env-file",
+    "/etc/compose2units/quoting/worker.env",
+    "--workdir",
+    "/srv/100% $dir",
+    "--network",
+    "quoting_default",
+    "--network-alias",
+    "worker",
+    "--volume",
+    "quoting_data:/var/lib/data",
+    "--volumes-from",
+    "quoting-worker-1-image-volumes",
+    "--health-cmd",
+    "/bin/check '--url=http://localhost/${P}' 'it'\\''s' %s",
+    "--stop-timeout",
+    "10",
+    "--",
+    "registry.example.com/worker:2",
+    "sh",
+    "-c",
+    'echo "$1" 100% \\;',
+    "worker",
+    "arg with space",
+    '"quoted"',
   ],
   migrate: [
-    D, "create", "--rm", "--name", "quoting-migrate-1", "--pull", "never",
-    "--network", "quoting_default", "--network-alias", "migrate",
-    "--volumes-from", "quoting-migrate-1-image-volumes",
-    "--stop-timeout", "10",
-    "--entrypoint", "",
-    "--", "registry.example.com/migrate:3",
-    "/migrate", "--dry-run=false", "%i", "$1",
+    D,
+    "create",
+    "--rm",
+    "--name",
+    "quoting-migrate-1",
+    "--pull",
+    "never",
+    "--network",
+    "quoting_default",
+    "--network-alias",
+    "migrate",
+    "--volumes-from",
+    "quoting-migrate-1-image-volumes",
+    "--stop-timeout",
+    "10",
+    "--entrypoint",
+    "",
+    "--",
+    "registry.example.com/migrate:3",
+    "/migrate",
+    "--dry-run=false",
+    "%i",
+    "$1",
   ],
 };
 
@@ -245,7 +338,9 @@ const EXPECTED: Record<string, ExecMap> = {
  * word; every name the compose file or the scripts mention is set here, so
  * a `$` that reached systemd unescaped would change the word.
  */
-const HOSTILE_ENV = new Map(["HOME", "NOT_A_VAR", "HEALTH_PATH", "P", "x", "dir", "USER", "MAINPID", "1", "2", "3", "s", "end", "name", "tmp", "@"].map((n) => [n, `HOSTILE-${n}`]));
+const HOSTILE_ENV = new Map(
+  ["HOME", "NOT_A_VAR", "HEALTH_PATH", "P", "x", "dir", "USER", "MAINPID", "1", "2", "3", "s", "end", "name", "tmp", "@"].map((n) => [n, `HOSTILE-${n}`]),
+);
 
 /** `-` prefix marked on argv[0] → the argv the program gets, and whether the prefix is there. */
 function intended(argv: readonly string[]): { argv: string[]; ignoreFailure: boolean } {
@@ -313,7 +408,10 @@ function load(): Loaded {
   // Every service unit Requires=docker.service, and a required unit that cannot be found fails
   // the start job (systemd --test then exits 1 without a dump), so it gets a stand-in here,
   // which also keeps the host's own docker.service, if any, out of the test.
-  folder.write("docker.service", ["[Unit]", "Description=stand-in for Docker (compose2units generated-units test)", "", "[Service]", "ExecStart=/bin/true", ""].join("\n"));
+  folder.write(
+    "docker.service",
+    ["[Unit]", "Description=stand-in for Docker (compose2units generated-units test)", "", "[Service]", "ExecStart=/bin/true", ""].join("\n"),
+  );
   const ours = [folder.dir, "docker.service", ...units.map((u) => u.path)];
   const runs = new Map<string, UnitRun>();
   for (const u of units) {
@@ -350,7 +448,9 @@ describe("generated units, read back by systemd", { timeout: 60_000 }, () => {
 
   it.skipIf(skip)("loads every unit from its file, with nothing on stderr about any of them", { tags: [REAL] }, () => {
     const { folder, runs } = load();
-    const failed = [...runs].flatMap(([unit, r]) => (r.error === undefined ? [] : [`${unit}: ${r.error instanceof Error ? r.error.message : String(r.error)}`]));
+    const failed = [...runs].flatMap(([unit, r]) =>
+      r.error === undefined ? [] : [`${unit}: ${r.error instanceof Error ? r.error.message : String(r.error)}`],
+    );
     expect(failed).toEqual([]);
     expect([...runs.values()].flatMap((r) => r.complaints)).toEqual([]);
     for (const u of units) {
@@ -397,7 +497,10 @@ describe("generated units, read back by systemd", { timeout: 60_000 }, () => {
         expect(expandEnvironment(got[i]!, HOSTILE_ENV), context).toEqual(want.argv);
         // The model reads the same line the same way, and sees the `-` prefix exactly where meant.
         const model = parseExecValue(lines[key]![i]!);
-        expect(model.commands.map((c) => c.argv), context).toEqual([got[i]]);
+        expect(
+          model.commands.map((c) => c.argv),
+          context,
+        ).toEqual([got[i]]);
         expect(model.commands[0]!.prefixes, context).toBe(want.ignoreFailure ? "-" : "");
         expect(model.unknownEscapeWarnings, context).toEqual([]);
       }
@@ -405,9 +508,13 @@ describe("generated units, read back by systemd", { timeout: 60_000 }, () => {
   });
 
   it.skipIf(skip)("delivers the shell scripts with `$` and `%` as the shell must see them", { tags: [REAL] }, () => {
-    const scripts = units.map((u) => dumpOf(u.path)).flatMap((d) =>
-      Object.values(d.exec).flatMap((commands) => commands.filter((argv) => argv[0] === "/bin/sh" && argv[1] === "-c").map((argv) => expandEnvironment(argv, HOSTILE_ENV))),
-    );
+    const scripts = units
+      .map((u) => dumpOf(u.path))
+      .flatMap((d) =>
+        Object.values(d.exec).flatMap((commands) =>
+          commands.filter((argv) => argv[0] === "/bin/sh" && argv[1] === "-c").map((argv) => expandEnvironment(argv, HOSTILE_ENV)),
+        ),
+      );
     // wait-until-running x2, wait-until-healthy, pull-if-missing, require-image, 3 networks, 1 volume, provision.
     expect(scripts).toHaveLength(10);
     for (const argv of scripts) {

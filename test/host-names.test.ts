@@ -88,7 +88,9 @@ volumes:
   });
 
   it("refuses an image reference that starts with -, which docker create would read as an option", () => {
-    expect(errorsOf('services:\n  web:\n    image: "--privileged"\n')).toEqual(['compose.yml:3:12: error invalid-reference: invalid image reference "--privileged"']);
+    expect(errorsOf('services:\n  web:\n    image: "--privileged"\n')).toEqual([
+      'compose.yml:3:12: error invalid-reference: invalid image reference "--privileged"',
+    ]);
   });
 
   it("reports two names that make one unit at the later one, saying where the other is", () => {
@@ -171,24 +173,30 @@ describe("values on unit lines", () => {
     expectSystemdLoads(compiled(DESCRIBED));
   });
 
-  it.skipIf(skipWithoutSystemd("reading a Description back"))("has systemd read the Description back as written, and the next line as its own", { tags: [REAL] }, () => {
-    const folder = new UnitFolder("compose2units-description-");
-    try {
-      folder.write("docker.service", "[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/bin/true\n");
-      folder.write("t-network-default.service", fileOf(compiled(DESCRIBED), "t-network-default.service"));
-      const run = folder.run("t-network-default.service");
-      const block = run.stdout.slice(run.stdout.indexOf("\t-> Unit t-network-default.service:"));
-      expect(block).toContain("\t\tDescription: t: docker network 100%\\\n");
-      expect(block).toMatch(/\t\tRequires: docker\.service/);
-    } finally {
-      folder.remove();
-    }
-  });
+  it.skipIf(skipWithoutSystemd("reading a Description back"))(
+    "has systemd read the Description back as written, and the next line as its own",
+    { tags: [REAL] },
+    () => {
+      const folder = new UnitFolder("compose2units-description-");
+      try {
+        folder.write("docker.service", "[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/bin/true\n");
+        folder.write("t-network-default.service", fileOf(compiled(DESCRIBED), "t-network-default.service"));
+        const run = folder.run("t-network-default.service");
+        const block = run.stdout.slice(run.stdout.indexOf("\t-> Unit t-network-default.service:"));
+        expect(block).toContain("\t\tDescription: t: docker network 100%\\\n");
+        expect(block).toMatch(/\t\tRequires: docker\.service/);
+      } finally {
+        folder.remove();
+      }
+    },
+  );
 
   it("refuses a unit line longer than systemd reads, at the value that made it long", () => {
     const errors = errorsOf(`services:\n  web:\n    image: x\n    command: ["echo", "${"a".repeat(MAX_UNIT_LINE_BYTES)}"]\n`);
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/^compose\.yml:4:14: error unsafe-value: service "web": the ExecStartPre= line would be \d+ bytes long; systemd reads lines of at most 1048575 bytes and would not load the unit: shorten the value$/);
+    expect(errors[0]).toMatch(
+      /^compose\.yml:4:14: error unsafe-value: service "web": the ExecStartPre= line would be \d+ bytes long; systemd reads lines of at most 1048575 bytes and would not load the unit: shorten the value$/,
+    );
   });
 
   it("checks every line in the writer: length, control characters, executables", () => {
@@ -222,7 +230,9 @@ describe("values on unit lines", () => {
   it("refuses a command line whose executable is not an absolute path", () => {
     const bag = new DiagnosticBag();
     expect(new CommandLine("docker").add("ps").render(bag, "unit")).toBeUndefined();
-    expect(bag.sorted().map(formatDiagnostic)).toEqual(['error unsafe-value: unit: executable "docker" is not an absolute path (a leading - @ : + ! would be read as a prefix)']);
+    expect(bag.sorted().map(formatDiagnostic)).toEqual([
+      'error unsafe-value: unit: executable "docker" is not an absolute path (a leading - @ : + ! would be read as a prefix)',
+    ]);
   });
 });
 
@@ -292,7 +302,9 @@ describe("numbers the host takes", () => {
       db: {condition: service_healthy}
 `);
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/^compose\.yml:8:7: error out-of-range: service "web": waiting for "db" to become healthy may take \d+ seconds by its healthcheck, more than the 4294967295 a start timeout here may be/);
+    expect(errors[0]).toMatch(
+      /^compose\.yml:8:7: error out-of-range: service "web": waiting for "db" to become healthy may take \d+ seconds by its healthcheck, more than the 4294967295 a start timeout here may be/,
+    );
   });
 
   const LARGEST = `services:

@@ -20,7 +20,10 @@ describe("mutated compose files", () => {
     for (let i = 0; i < 2000 && problems.length < 5; i++) {
       const content = mutate(texts[i % texts.length]!, next);
       try {
-        const r = compile({ path: "compose.yaml", content }, { projectName: "m", projectDirectory: "/srv/m", environment: { API_KEY: "k" }, readFile: () => undefined });
+        const r = compile(
+          { path: "compose.yaml", content },
+          { projectName: "m", projectDirectory: "/srv/m", environment: { API_KEY: "k" }, readFile: () => undefined },
+        );
         const errors = r.diagnostics.filter((d) => d.severity === "error");
         if (errors.length > 0) failed++;
         for (const d of errors) if (!d.location) problems.push(`unlocated: ${formatDiagnostic(d)}\n${content}`);

@@ -98,10 +98,16 @@ describe("plain compose YAML", () => {
 
 describe("aliases to nothing", () => {
   it("are reported by name, also as the source of a << merge", () => {
-    for (const [text, at] of [["x: *nope\n", "c.yml:1:4"], ["x:\n  <<: *nope\n", "c.yml:2:7"], ["x:\n  <<: [*nope]\n", "c.yml:2:8"]] as const) {
+    for (const [text, at] of [
+      ["x: *nope\n", "c.yml:1:4"],
+      ["x:\n  <<: *nope\n", "c.yml:2:7"],
+      ["x:\n  <<: [*nope]\n", "c.yml:2:8"],
+    ] as const) {
       const diagnostics = new DiagnosticBag();
       parseYamlFile({ path: "c.yml", content: text }, diagnostics);
-      expect(diagnostics.sorted().map((d) => `${d.location!.file}:${d.location!.line}:${d.location!.column} ${d.message}`)).toEqual([`${at} unknown alias *nope`]);
+      expect(diagnostics.sorted().map((d) => `${d.location!.file}:${d.location!.line}:${d.location!.column} ${d.message}`)).toEqual([
+        `${at} unknown alias *nope`,
+      ]);
     }
   });
 });

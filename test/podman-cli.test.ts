@@ -30,32 +30,59 @@ describe.skipIf(skip)("podman's own --help, against the podman units", () => {
     expect(fixtures.length).toBeGreaterThan(0);
   });
 
-  it.each(fixtures)("fixture $name passes podman only options podman lists", (fixture) => {
-    const units = compileFixture(fixture).files.filter((f) => /\.(service|target|timer)$/.test(f.path));
-    const { checked, unknown } = help.checkUnits(units.map((u) => u.content));
-    expect(unknown).toEqual([]);
-    // A parser that found nothing would pass vacuously: the fixture uses most of podman create's flags.
-    expect(checked.size).toBeGreaterThan(50);
-    for (const expected of ["create --env-file", "network connect --alias", "network create --subnet", "volume create --opt", "pull --authfile", "start --attach", "(global) --runtime", "exec --user", "exec --privileged", "exec --workdir", "exec --env-file"]) {
-      expect([...checked]).toContain(expected);
-    }
-  }, 60_000);
+  it.each(fixtures)(
+    "fixture $name passes podman only options podman lists",
+    (fixture) => {
+      const units = compileFixture(fixture).files.filter((f) => /\.(service|target|timer)$/.test(f.path));
+      const { checked, unknown } = help.checkUnits(units.map((u) => u.content));
+      expect(unknown).toEqual([]);
+      // A parser that found nothing would pass vacuously: the fixture uses most of podman create's flags.
+      expect(checked.size).toBeGreaterThan(50);
+      for (const expected of [
+        "create --env-file",
+        "network connect --alias",
+        "network create --subnet",
+        "volume create --opt",
+        "pull --authfile",
+        "start --attach",
+        "(global) --runtime",
+        "exec --user",
+        "exec --privileged",
+        "exec --workdir",
+        "exec --env-file",
+      ]) {
+        expect([...checked]).toContain(expected);
+      }
+    },
+    60_000,
+  );
 
   /** Values podman takes, for the flags whose support depends on the value. */
-  const GOOD_VALUES: Record<string, string> = { "--log-driver": "journald", "--log-opt": "max-size=10m", "--driver": "bridge", "--opt": "mtu=1400", "--ipam-driver": "host-local" };
+  const GOOD_VALUES: Record<string, string> = {
+    "--log-driver": "journald",
+    "--log-opt": "max-size=10m",
+    "--driver": "bridge",
+    "--opt": "mtu=1400",
+    "--ipam-driver": "host-local",
+  };
 
-  it.each(Object.entries(PODMAN_FLAGS))("the flag table's %s: kept flags are listed, refused ones are not", (command, table) => {
-    const subcommand = command.split(" ");
-    for (const [flag, rule] of Object.entries(table)) {
-      const spelled = rule.spell(flag, rule.takesValue ? (GOOD_VALUES[flag] ?? "x") : undefined);
-      if ("unsupported" in spelled) {
-        expect(options(subcommand).has(flag), `${command} ${flag} is refused but podman lists it`).toBe(false);
-        continue;
+  it.each(Object.entries(PODMAN_FLAGS))(
+    "the flag table's %s: kept flags are listed, refused ones are not",
+    (command, table) => {
+      const subcommand = command.split(" ");
+      for (const [flag, rule] of Object.entries(table)) {
+        const spelled = rule.spell(flag, rule.takesValue ? (GOOD_VALUES[flag] ?? "x") : undefined);
+        if ("unsupported" in spelled) {
+          expect(options(subcommand).has(flag), `${command} ${flag} is refused but podman lists it`).toBe(false);
+          continue;
+        }
+        for (const word of spelled.local.filter((w) => w.startsWith("--")))
+          expect(options(subcommand).has(word.split("=")[0]!), `${command} ${word}`).toBe(true);
+        for (const word of spelled.global.filter((w) => w.startsWith("--"))) expect(options([]).has(word), `podman ${word}`).toBe(true);
       }
-      for (const word of spelled.local.filter((w) => w.startsWith("--"))) expect(options(subcommand).has(word.split("=")[0]!), `${command} ${word}`).toBe(true);
-      for (const word of spelled.global.filter((w) => w.startsWith("--"))) expect(options([]).has(word), `podman ${word}`).toBe(true);
-    }
-  }, 60_000);
+    },
+    60_000,
+  );
 });
 
 /**
@@ -85,7 +112,13 @@ describe.skipIf(runSkip)("a podman unit's steps, run on the real podman", () => 
     // Leftovers of an interrupted run would make the creates below fail.
     removeContainers();
     const rootfs = join(work, "rootfs");
-    const made = run("/bin/sh", ["-c", `mkdir -p "$1/bin" && cp ${BUSYBOX} "$1/bin/busybox" && for a in sh echo hostname true sleep cat; do ln -s busybox "$1/bin/$a"; done && tar -C "$1" -cf "$2" .`, "sh", rootfs, join(work, "rootfs.tar")]);
+    const made = run("/bin/sh", [
+      "-c",
+      `mkdir -p "$1/bin" && cp ${BUSYBOX} "$1/bin/busybox" && for a in sh echo hostname true sleep cat; do ln -s busybox "$1/bin/$a"; done && tar -C "$1" -cf "$2" .`,
+      "sh",
+      rootfs,
+      join(work, "rootfs.tar"),
+    ]);
     expect(made.stderr).toBe("");
     // VOLUME /vol: a volume the image declares, which must outlive the container each start replaces.
     const imported = podman(["import", "--quiet", "--change", "VOLUME /vol", join(work, "rootfs.tar"), image]);

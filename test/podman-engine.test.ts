@@ -110,7 +110,9 @@ networks:
   });
 
   it("are compiled for docker from the very same file", () => {
-    const result = build("services:\n  web:\n    image: nginx\n    domainname: example.com\n    links: [db]\n  db:\n    image: postgres\n", { engine: "docker" });
+    const result = build("services:\n  web:\n    image: nginx\n    domainname: example.com\n    links: [db]\n  db:\n    image: postgres\n", {
+      engine: "docker",
+    });
     expect(result.diagnostics.map(formatDiagnostic)).toEqual([]);
     expect(result.files.find((f) => f.path === "t-web.service")!.content).toContain(" --domainname example.com ");
   });
@@ -140,7 +142,10 @@ networks:
       "t-network-lan.service",
     );
     expect(unit).toMatch(/ ensure-network t_lan --opt mtu=1400 --subnet 10\.8\.0\.0\/16\n/);
-    const vlan = file("services:\n  app: {image: x, networks: [vlan]}\nnetworks:\n  vlan:\n    driver: macvlan\n    driver_opts: {parent: eth0, macvlan_mode: private}\n", "t-network-vlan.service");
+    const vlan = file(
+      "services:\n  app: {image: x, networks: [vlan]}\nnetworks:\n  vlan:\n    driver: macvlan\n    driver_opts: {parent: eth0, macvlan_mode: private}\n",
+      "t-network-vlan.service",
+    );
     expect(vlan).toMatch(/ ensure-network t_vlan --driver macvlan --opt parent=eth0 --opt mode=private\n/);
   });
 
@@ -150,9 +155,12 @@ networks:
   });
 
   it("creates missing bind-mount sources, which dockerd does itself and podman refuses", () => {
-    const yaml = "services:\n  web:\n    image: nginx\n    volumes: ['./html:/usr/share/nginx/html:ro', './html:/srv/html', 'data:/data']\nvolumes:\n  data: {}\n";
+    const yaml =
+      "services:\n  web:\n    image: nginx\n    volumes: ['./html:/usr/share/nginx/html:ro', './html:/srv/html', 'data:/data']\nvolumes:\n  data: {}\n";
     const unit = file(yaml, "t-web.service");
-    expect(lines(unit, "ExecStartPre")).toContain('ExecStartPre=/bin/sh -c "for p do [ -e \\"$$p\\" ] || /bin/mkdir -p \\"$$p\\" || exit; done" create-bind-sources /srv/t/html');
+    expect(lines(unit, "ExecStartPre")).toContain(
+      'ExecStartPre=/bin/sh -c "for p do [ -e \\"$$p\\" ] || /bin/mkdir -p \\"$$p\\" || exit; done" create-bind-sources /srv/t/html',
+    );
     const docker = build(yaml, { engine: "docker" }).files.find((f) => f.path === "t-web.service")!.content;
     expect(docker).not.toContain("create-bind-sources");
   });

@@ -53,7 +53,17 @@ describe("README Library example", () => {
     const dir = installedExample();
     // A wrong call beside it shows that the declarations are really checked.
     writeFileSync(join(dir, "wrong.mjs"), 'import { compile } from "compose2units";\ncompile({ path: "x.yaml", content: 1 }, { projectName: 2 });\n');
-    const compilerOptions = { noEmit: true, strict: true, allowJs: true, checkJs: true, module: "nodenext", moduleResolution: "nodenext", target: "es2022", lib: ["es2022", "dom"], types: [] };
+    const compilerOptions = {
+      noEmit: true,
+      strict: true,
+      allowJs: true,
+      checkJs: true,
+      module: "nodenext",
+      moduleResolution: "nodenext",
+      target: "es2022",
+      lib: ["es2022", "dom"],
+      types: [],
+    };
     writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions, files: ["build.mjs", "wrong.mjs"] }));
     const r = spawnSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], { cwd: dir, encoding: "utf8" });
     const reported = r.stdout.split("\n").filter((l) => /^\S+\.mjs\(/.test(l));

@@ -32,14 +32,19 @@ describe("decodeUtf8 keeps bytes that are not UTF-8 where the loader finds them"
   });
 
   it("findIllFormed gives the line and column of the first bad byte, or of a lone surrogate", () => {
-    expect(findIllFormed(decodeUtf8(bytes("a: 1\nbb: ü", [0xfe], "\n")))).toEqual({ line: 2, column: 6, message: "not valid UTF-8: byte 0xfe here starts no character" });
+    expect(findIllFormed(decodeUtf8(bytes("a: 1\nbb: ü", [0xfe], "\n")))).toEqual({
+      line: 2,
+      column: 6,
+      message: "not valid UTF-8: byte 0xfe here starts no character",
+    });
     expect(findIllFormed("ok\n\ud800x")).toEqual({ line: 2, column: 1, message: "not valid text: a lone UTF-16 surrogate (U+D800) here is no character" });
     expect(findIllFormed("\ud83d\udc33")).toBeUndefined();
   });
 });
 
 describe("input that is not UTF-8 is a located error, never U+FFFD", () => {
-  const COMPOSE = "services:\n  web:\n    image: nginx\n    env_file: web.env\n    secrets: [s]\n    configs: [c]\nsecrets:\n  s:\n    file: s.txt\nconfigs:\n  c:\n    file: c.txt\n";
+  const COMPOSE =
+    "services:\n  web:\n    image: nginx\n    env_file: web.env\n    secrets: [s]\n    configs: [c]\nsecrets:\n  s:\n    file: s.txt\nconfigs:\n  c:\n    file: c.txt\n";
 
   function folder(files: Record<string, Buffer | string>): string {
     const d = projectDir({});
@@ -50,7 +55,7 @@ describe("input that is not UTF-8 is a located error, never U+FFFD", () => {
 
   it("in the compose file, an env file, .env, a secret and a config, each at its first bad byte", async () => {
     const first = folder({
-      "compose.yml": bytes("services:\n  web:\n    image: nginx\n    labels: {a: \"caf", [0xe9], "\"}\n"),
+      "compose.yml": bytes('services:\n  web:\n    image: nginx\n    labels: {a: "caf', [0xe9], '"}\n'),
       ".env": bytes("TAG=", [0xff], "\n"),
     });
     const bad = await cliInProcess(["check", "compose.yml"], first);
@@ -79,8 +84,18 @@ describe("input that is not UTF-8 is a located error, never U+FFFD", () => {
   });
 
   it("on standard input, and in the files named by --env-file, --registry-auth and --cloud-config-base", { tags: [REAL] }, () => {
-    const d = folder({ "ok.yml": "services:\n  web:\n    image: nginx\n", "e.env": bytes("A=", [0xff]), "auth.json": bytes('{"auths": {"x": "', [0xc0], '"}}'), "base.yml": bytes("timezone: ", [0xfe]) });
-    const stdin = spawnSync(BIN, ["check", "-"], { cwd: d, input: bytes("services:\n  web:\n    image: ngin", [0xff], "x\n"), encoding: "utf8", env: { PATH: process.env.PATH } });
+    const d = folder({
+      "ok.yml": "services:\n  web:\n    image: nginx\n",
+      "e.env": bytes("A=", [0xff]),
+      "auth.json": bytes('{"auths": {"x": "', [0xc0], '"}}'),
+      "base.yml": bytes("timezone: ", [0xfe]),
+    });
+    const stdin = spawnSync(BIN, ["check", "-"], {
+      cwd: d,
+      input: bytes("services:\n  web:\n    image: ngin", [0xff], "x\n"),
+      encoding: "utf8",
+      env: { PATH: process.env.PATH },
+    });
     expect(stdin).toMatchObject({ status: 1, stderr: "<stdin>:3:16: error invalid-encoding: not valid UTF-8: byte 0xff here starts no character\n" });
     const env = cliProcess(["check", "ok.yml", "--env-file", "e.env"], d);
     expect(env.status).toBe(1);
@@ -92,9 +107,14 @@ describe("input that is not UTF-8 is a located error, never U+FFFD", () => {
   });
 
   it("through the library, a lone surrogate in a string is the same error", () => {
-    const result = compile({ path: "compose.yml", content: COMPOSE }, { projectName: "t", projectDirectory: "/p", files: { "web.env": "A=\ud800\n", "s.txt": "ok", "c.txt": "ok" } });
+    const result = compile(
+      { path: "compose.yml", content: COMPOSE },
+      { projectName: "t", projectDirectory: "/p", files: { "web.env": "A=\ud800\n", "s.txt": "ok", "c.txt": "ok" } },
+    );
     expect(result.files).toEqual([]);
-    expect(result.diagnostics.map(formatDiagnostic)).toEqual(["web.env:1:3: error invalid-encoding: not valid text: a lone UTF-16 surrogate (U+D800) here is no character"]);
+    expect(result.diagnostics.map(formatDiagnostic)).toEqual([
+      "web.env:1:3: error invalid-encoding: not valid text: a lone UTF-16 surrogate (U+D800) here is no character",
+    ]);
     const main = compile({ path: "compose.yml", content: "services:\n  web:\n    image: \udc80\n" }, { projectName: "t" });
     expect(main.diagnostics.map(formatDiagnostic)[0]).toBe("compose.yml:3:12: error invalid-encoding: not valid UTF-8: byte 0x80 here starts no character");
   });

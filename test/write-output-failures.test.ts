@@ -59,7 +59,13 @@ function snapshot(dir: string): Record<string, string> {
 }
 
 const OLD = [file("a.service", "A\n"), file("b.service", "B\n"), file("env/web.env", "X=1\n", "0600"), file("gone.service", "G\n")];
-const NEW = [file("a.service", "A2\n"), file("b.service", "B\n", "0755"), file("env/web.env", "X=2\n", "0600"), file("env/api.env", "Y\n", "0600"), file("c/d/new.service", "N\n")];
+const NEW = [
+  file("a.service", "A2\n"),
+  file("b.service", "B\n", "0755"),
+  file("env/web.env", "X=2\n", "0600"),
+  file("env/api.env", "Y\n", "0600"),
+  file("c/d/new.service", "N\n"),
+];
 
 describe("a failure while the folder is being updated leaves it as it was", () => {
   // Renames in an update: the union manifest (0), then a.service, c/d/new.service, env/api.env, env/web.env (1-4), the removed gone.service (5), the final manifest (6).
@@ -95,7 +101,11 @@ describe("a failure while the folder is being updated leaves it as it was", () =
     expect(readdirSync(join(dir, ".."))).toEqual(["out"]);
     // And the next run, with nothing failing, writes it all.
     writeOutputDir(dir, NEW);
-    expect(readFileSync(join(dir, MANIFEST), "utf8").split("\n").filter((l) => l && !l.startsWith("#"))).toEqual(NEW.map((f) => f.path).sort());
+    expect(
+      readFileSync(join(dir, MANIFEST), "utf8")
+        .split("\n")
+        .filter((l) => l && !l.startsWith("#")),
+    ).toEqual(NEW.map((f) => f.path).sort());
   });
 });
 

@@ -20,7 +20,9 @@ function fresh(): string {
 }
 
 function manifest(dir: string): string[] {
-  return readFileSync(join(dir, MANIFEST), "utf8").split("\n").filter((l) => l !== "" && !l.startsWith("#"));
+  return readFileSync(join(dir, MANIFEST), "utf8")
+    .split("\n")
+    .filter((l) => l !== "" && !l.startsWith("#"));
 }
 
 describe("writing the output folder", () => {
@@ -211,7 +213,9 @@ describe("symbolic links in the output folder are never followed", () => {
     rmSync(join(dir, "env"), { recursive: true });
     symlinkSync(outside, join(dir, "env"));
     for (const force of [false, true]) {
-      expect(() => writeOutputDir(dir, [file("a.service", "A2\n"), file("env/web.env", "X=2\n", "0600")], { force })).toThrow(/env is a symbolic link, and compose2units does not follow links/);
+      expect(() => writeOutputDir(dir, [file("a.service", "A2\n"), file("env/web.env", "X=2\n", "0600")], { force })).toThrow(
+        /env is a symbolic link, and compose2units does not follow links/,
+      );
     }
     outsideUntouched(outside);
     expect(readFileSync(join(dir, "a.service"), "utf8")).toBe("A\n");
@@ -321,7 +325,12 @@ describe("the manifest and the generated paths are checked before anything uses 
 });
 
 describe("folders that hold files only their owner may read", () => {
-  const files = [file("a.service", "A\n"), file("env/web.env", "X=1\n", "0600"), file("env/hooks/web/post_start-1.env", "Y\n", "0600"), file("configs/web/app", "C\n")];
+  const files = [
+    file("a.service", "A\n"),
+    file("env/web.env", "X=1\n", "0600"),
+    file("env/hooks/web/post_start-1.env", "Y\n", "0600"),
+    file("configs/web/app", "C\n"),
+  ];
   const modeOf = (path: string) => statSync(path).mode & 0o777;
 
   it("are made 0700, in a new folder and an existing one; others 0755", () => {
@@ -329,7 +338,9 @@ describe("folders that hold files only their owner may read", () => {
     try {
       const dir = fresh();
       writeOutputDir(dir, files);
-      expect([modeOf(join(dir, "env")), modeOf(join(dir, "env", "hooks", "web")), modeOf(join(dir, "configs", "web")), modeOf(dir)]).toEqual([0o700, 0o700, 0o755, 0o755]);
+      expect([modeOf(join(dir, "env")), modeOf(join(dir, "env", "hooks", "web")), modeOf(join(dir, "configs", "web")), modeOf(dir)]).toEqual([
+        0o700, 0o700, 0o755, 0o755,
+      ]);
       const other = fresh();
       writeOutputDir(other, [file("a.service", "A\n")]);
       writeOutputDir(other, files);
@@ -360,7 +371,9 @@ describe("the folder's lock", () => {
     mkdirSync(dirname(dir), { recursive: true });
     writeFileSync(lockPathFor(dir), `${process.pid} ${hostname()}\n`);
     const started = Date.now();
-    expect(() => writeOutputDir(dir, [file("a.service", "A\n")], { waitMs: 300 })).toThrow(/being written by another compose2units run \(process \d+ on .*\); if none is running, remove .*compose2units-lock/);
+    expect(() => writeOutputDir(dir, [file("a.service", "A\n")], { waitMs: 300 })).toThrow(
+      /being written by another compose2units run \(process \d+ on .*\); if none is running, remove .*compose2units-lock/,
+    );
     expect(Date.now() - started).toBeGreaterThanOrEqual(300);
     expect(existsSync(dir)).toBe(false);
     const dead = spawnSync("true").pid!;
@@ -375,7 +388,9 @@ describe("the folder's lock", () => {
     mkdirSync(dirname(dir), { recursive: true });
     const dead = spawnSync("true").pid!;
     writeFileSync(lockPathFor(dir), `${dead} another-host.example\n`);
-    expect(() => writeOutputDir(dir, [file("a.service", "A\n")], { waitMs: 100 })).toThrow(/another compose2units run \(process \d+ on another-host\.example\)/);
+    expect(() => writeOutputDir(dir, [file("a.service", "A\n")], { waitMs: 100 })).toThrow(
+      /another compose2units run \(process \d+ on another-host\.example\)/,
+    );
     expect(existsSync(dir)).toBe(false);
   });
 

@@ -20,17 +20,25 @@ describe("YAML tags", () => {
     for (const [value, tag] of cases) {
       // At the value after the tag: `    labels: ` is 12 characters.
       const column = 12 + value.indexOf(" ") + 2;
-      expect(diagnosticsOf(`services:\n  web:\n    image: nginx\n    labels: ${value}\n`)).toEqual([`compose.yml:4:${column}: error yaml-syntax: the YAML tag ${tag} is not accepted in a compose file: ${ACCEPTED}`]);
+      expect(diagnosticsOf(`services:\n  web:\n    image: nginx\n    labels: ${value}\n`)).toEqual([
+        `compose.yml:4:${column}: error yaml-syntax: the YAML tag ${tag} is not accepted in a compose file: ${ACCEPTED}`,
+      ]);
     }
   });
 
   it("a tagged block collection is located too, also in an x- key nothing reads", () => {
-    expect(diagnosticsOf("x-extra: !!omap\n  - a: 1\nservices:\n  web:\n    image: nginx\n")).toEqual([`compose.yml:2:3: error yaml-syntax: the YAML tag !!omap is not accepted in a compose file: ${ACCEPTED}`]);
+    expect(diagnosticsOf("x-extra: !!omap\n  - a: 1\nservices:\n  web:\n    image: nginx\n")).toEqual([
+      `compose.yml:2:3: error yaml-syntax: the YAML tag !!omap is not accepted in a compose file: ${ACCEPTED}`,
+    ]);
   });
 
   it("the core tags, the non-specific ! and compose's merge tags are read as before", () => {
     const ok = compile(
-      { path: "compose.yml", content: "services:\n  web:\n    image: !!str nginx\n    labels: !!map {a: !<tag:yaml.org,2002:str> b, c: ! 1}\n    stop_grace_period: !!str 10s\n    privileged: !!bool false\n    cap_add: !!seq [NET_ADMIN]\n    x-none: !!null\n" },
+      {
+        path: "compose.yml",
+        content:
+          "services:\n  web:\n    image: !!str nginx\n    labels: !!map {a: !<tag:yaml.org,2002:str> b, c: ! 1}\n    stop_grace_period: !!str 10s\n    privileged: !!bool false\n    cap_add: !!seq [NET_ADMIN]\n    x-none: !!null\n",
+      },
       { projectName: "t" },
     );
     expect(ok.diagnostics.filter((d) => d.severity === "error").map(formatDiagnostic)).toEqual([]);

@@ -209,34 +209,46 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
 
 /** A subcommand that compiles the project (compile, check, diff): a compose file argument and the load, report and host options. */
 function compilingCommand(program: Command, name: string, description: string, options?: { isDefault: true }): Command {
-  const command = program
-    .command(name, options)
-    .description(description)
-    .argument("[compose-file]", "the compose file (same as -f; - reads standard input)");
+  const command = program.command(name, options).description(description).argument("[compose-file]", "the compose file (same as -f; - reads standard input)");
   return hostOptions(reportOptions(loadOptions(command)));
 }
 
 function loadOptions(command: Command): Command {
   return command
-    .addOption(new Option("-f, --file <path>", "compose file; repeat to merge override files in order; - reads standard input").argParser(collect).default([], "as docker compose finds them"))
+    .addOption(
+      new Option("-f, --file <path>", "compose file; repeat to merge override files in order; - reads standard input")
+        .argParser(collect)
+        .default([], "as docker compose finds them"),
+    )
     .option("-p, --project-name <name>", "project name (default: COMPOSE_PROJECT_NAME, else name: in the file, else the folder name)")
     .option("--project-directory <dir>", "folder relative paths are resolved against (default: the first compose file's folder)")
-    .addOption(new Option("--env-file <path>", "variables for ${...} instead of .env in the project folder (repeatable)").argParser(collect).default([], ".env"))
+    .addOption(
+      new Option("--env-file <path>", "variables for ${...} instead of .env in the project folder (repeatable)").argParser(collect).default([], ".env"),
+    )
     .addOption(new Option("--profile <name>", "activate a profile (repeatable)").argParser(collect).default([], "COMPOSE_PROFILES"));
 }
 
 function reportOptions(command: Command): Command {
   return command
     .addOption(new Option("--format <format>", "diagnostics on stderr as text lines or as one JSON document").choices(["text", "json"]).default("text"))
-    .option("--color", "colour diagnostics and show the source line under each (default: when writing to a terminal, unless NO_COLOR is set; FORCE_COLOR=1 forces it)")
+    .option(
+      "--color",
+      "colour diagnostics and show the source line under each (default: when writing to a terminal, unless NO_COLOR is set; FORCE_COLOR=1 forces it)",
+    )
     .option("--no-color", "no colour, even on a terminal")
     .option("--strict", "treat warnings as errors: report them as errors, exit 1 and write nothing");
 }
 
 function hostOptions(command: Command): Command {
   return command
-    .addOption(new Option("--cloud-config-flavor <flavor>", "cloud-init (write_files + runcmd) or coreos (coreos: units:)").choices(["cloud-init", "coreos"]).default("cloud-init"))
-    .addOption(new Option("--engine <engine>", "container engine the units run: docker, or podman's docker-compatible CLI").choices(ENGINE_NAMES).default("docker"))
+    .addOption(
+      new Option("--cloud-config-flavor <flavor>", "cloud-init (write_files + runcmd) or coreos (coreos: units:)")
+        .choices(["cloud-init", "coreos"])
+        .default("cloud-init"),
+    )
+    .addOption(
+      new Option("--engine <engine>", "container engine the units run: docker, or podman's docker-compatible CLI").choices(ENGINE_NAMES).default("docker"),
+    )
     .option("--install-docker [package]", "install the engine from this package and enable it (default package: docker.io; podman with --engine podman)")
     .option("--registry-auth <file>", "docker config.json with registry credentials, used by every pull")
     .option("--bundle-url <url>", "tarball a provisioning unit downloads and unpacks before any service starts")
@@ -414,7 +426,9 @@ function hostCompileOptions(flags: HostFlags, io: Io): { ok: true; options: Comp
     options: {
       cloudConfigFlavor: flags.cloudConfigFlavor,
       engine: flags.engine,
-      ...(flags.installDocker !== undefined ? { installDocker: flags.installDocker === true ? engineNamed(flags.engine).defaultPackage : flags.installDocker } : {}),
+      ...(flags.installDocker !== undefined
+        ? { installDocker: flags.installDocker === true ? engineNamed(flags.engine).defaultPackage : flags.installDocker }
+        : {}),
       ...(registryAuth !== undefined ? { registryAuth } : {}),
       ...(cloudConfigBase !== undefined ? { cloudConfigBase } : {}),
       ...(flags.bundleUrl !== undefined

@@ -40,7 +40,8 @@ export function badRelativePath(path: string): string | undefined {
   if (segments.includes("")) return "it has an empty segment";
   if (segments.some((s) => s === "." || s === "..")) return 'it has a "." or ".." segment';
   const long = segments.find((s) => Buffer.byteLength(s) > NAME_MAX);
-  if (long !== undefined) return `the name ${shown(long.slice(0, 32) + "...")} is ${Buffer.byteLength(long)} bytes long, over the ${NAME_MAX} a file system takes`;
+  if (long !== undefined)
+    return `the name ${shown(long.slice(0, 32) + "...")} is ${Buffer.byteLength(long)} bytes long, over the ${NAME_MAX} a file system takes`;
   return undefined;
 }
 
@@ -119,7 +120,8 @@ export function readGeneratedFile(path: string, what: string): { readonly conten
   try {
     const stat = fstatSync(fd);
     if (!stat.isFile()) throw new OutputDirError(`refusing to read ${what}: ${path} is not a regular file`);
-    if (stat.size > MAX_READ_BYTES) throw new OutputDirError(`refusing to read ${what}: ${path} is ${stat.size} bytes, over the ${MAX_READ_BYTES} compose2units reads`);
+    if (stat.size > MAX_READ_BYTES)
+      throw new OutputDirError(`refusing to read ${what}: ${path} is ${stat.size} bytes, over the ${MAX_READ_BYTES} compose2units reads`);
     return { content: readFileSync(fd, "utf8"), stat };
   } finally {
     closeSync(fd);
@@ -131,7 +133,7 @@ export function createFile(path: string, content: string, mode: number): void {
   const fd = openSync(path, CREATE_NEW, mode);
   try {
     const bytes = Buffer.from(content, "utf8");
-    for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
+    for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done, bytes.length - done);
     fchmodSync(fd, mode);
   } finally {
     closeSync(fd);

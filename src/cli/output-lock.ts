@@ -49,9 +49,7 @@ export function lockOutputFolder(dir: string, options: LockOptions = {}): Folder
         continue;
       }
       if (Date.now() >= deadline) {
-        throw new OutputDirError(
-          `${dir} is being written by another compose2units run (${holder.owner}); if none is running, remove ${path}`,
-        );
+        throw new OutputDirError(`${dir} is being written by another compose2units run (${holder.owner}); if none is running, remove ${path}`);
       }
       sleep(POLL_MS);
     }

@@ -23,7 +23,8 @@ export function formatReport(diagnostics: readonly Diagnostic[], sources: Readon
     out += textLine(d, style.paint) + "\n";
     if (!style.frames || !d.location) continue;
     const source = sources.get(d.location.file);
-    const frame = source !== undefined ? formatCodeFrame(source, d.location.line, d.location.column, style.paint, d.severity === "error" ? "red" : "yellow") : undefined;
+    const frame =
+      source !== undefined ? formatCodeFrame(source, d.location.line, d.location.column, style.paint, d.severity === "error" ? "red" : "yellow") : undefined;
     if (frame !== undefined) out += frame + "\n\n";
   }
   return out;

@@ -1,4 +1,18 @@
-import { copyFileSync, constants, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync } from "node:fs";
+import {
+  copyFileSync,
+  constants,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  realpathSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+} from "node:fs";
 import { basename, dirname, join, posix, sep } from "node:path";
 import type { OutputFile } from "../emit/output-file.js";
 import {
@@ -112,7 +126,8 @@ function plan(dir: string, files: readonly OutputFile[], options: PlanOptions): 
   if (!top.isDirectory()) throw new OutputDirError(`${dir} is not a folder`);
   const entries = readdirSync(dir).filter((e) => !e.startsWith(STAGING_PREFIX));
   const manifestAt = lookBelow(dir, MANIFEST);
-  if (manifestAt.kind === "found" && !manifestAt.stat.isFile()) throw new OutputDirError(`refusing to use ${join(dir, MANIFEST)}: it is not a regular file; remove it`);
+  if (manifestAt.kind === "found" && !manifestAt.stat.isFile())
+    throw new OutputDirError(`refusing to use ${join(dir, MANIFEST)}: it is not a regular file; remove it`);
   const hasManifest = manifestAt.kind === "found";
   if (!hasManifest && entries.length > 0 && !options.force) {
     throw new OutputDirError(
@@ -128,7 +143,8 @@ function plan(dir: string, files: readonly OutputFile[], options: PlanOptions): 
   for (const file of files) {
     const before = existingFile(dir, file.path, lookBelow(dir, file.path));
     if (before && !ours.has(file.path)) taken.push(file.path);
-    if (!before || before.content !== file.content || before.permissions !== file.permissions) changes.push({ path: file.path, ...(before ? { before } : {}), after: file });
+    if (!before || before.content !== file.content || before.permissions !== file.permissions)
+      changes.push({ path: file.path, ...(before ? { before } : {}), after: file });
   }
   if (taken.length > 0 && !options.force) {
     throw new OutputDirError(`refusing to overwrite files in ${dir} that compose2units did not write: ${taken.join(", ")}; --force overwrites them`);
@@ -278,7 +294,9 @@ function updateFolder(plan: OutputPlan, options: ApplyOptions): void {
     const restored = rollBack(undo);
     const failure = asOutputDirError(e, `cannot write ${dir}`);
     if (!(failure instanceof OutputDirError)) throw e;
-    throw new OutputDirError(`${failure.message}; ${restored ? `${dir} is as it was` : `putting ${dir} back as it was failed too: its manifest lists every file compose2units wrote there`}`);
+    throw new OutputDirError(
+      `${failure.message}; ${restored ? `${dir} is as it was` : `putting ${dir} back as it was failed too: its manifest lists every file compose2units wrote there`}`,
+    );
   } finally {
     if (staging !== undefined) rmSync(staging, { recursive: true, force: true });
   }
@@ -381,11 +399,13 @@ function checkGenerated(dir: string, files: readonly OutputFile[]): void {
   for (const { path } of files) {
     const bad = badRelativePath(path) ?? reserved(path) ?? (paths.has(path) ? "it is generated twice" : undefined);
     if (bad !== undefined) throw new OutputDirError(`cannot write ${shown(path)} in ${dir}: ${bad}`);
-    if (longestPrefix + Buffer.byteLength(path) > PATH_MAX) throw new OutputDirError(`cannot write ${shown(path)} in ${dir}: the path is longer than the ${PATH_MAX} bytes the kernel takes`);
+    if (longestPrefix + Buffer.byteLength(path) > PATH_MAX)
+      throw new OutputDirError(`cannot write ${shown(path)} in ${dir}: the path is longer than the ${PATH_MAX} bytes the kernel takes`);
     paths.add(path);
     for (let f = posix.dirname(path); f !== "."; f = posix.dirname(f)) folders.add(f);
   }
-  for (const path of paths) if (folders.has(path)) throw new OutputDirError(`cannot write ${shown(path)} in ${dir}: it is both a file and a folder of other files`);
+  for (const path of paths)
+    if (folders.has(path)) throw new OutputDirError(`cannot write ${shown(path)} in ${dir}: it is both a file and a folder of other files`);
 }
 
 function reserved(path: string): string | undefined {

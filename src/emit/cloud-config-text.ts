@@ -18,7 +18,13 @@ export interface HostSettings {
  * Written as they are, such strings would add keys or lines cloud-init
  * installs but the output folder does not show.
  */
-export function checkCloudConfigText(settings: readonly HostSettings[], installed: readonly OutputFile[], unitTexts: readonly OutputFile[], enginePackage: string | undefined, diagnostics: DiagnosticBag): boolean {
+export function checkCloudConfigText(
+  settings: readonly HostSettings[],
+  installed: readonly OutputFile[],
+  unitTexts: readonly OutputFile[],
+  enginePackage: string | undefined,
+  diagnostics: DiagnosticBag,
+): boolean {
   let ok = true;
   const refuse = (what: string, text: string, at?: SourceLocation) => {
     diagnostics.error("unsafe-value", `${what} holds ${firstUnreadable(text)}, which cloud-init's YAML reader takes as a line break or refuses`, at);

@@ -37,7 +37,13 @@ export interface CloudConfigOptions {
  * written again with each file that shrinks gzipped (cloud-init's
  * `encoding: gzip+base64`), when that can bring it under the limit.
  */
-export function cloudConfig(project: Project, installed: readonly OutputFile[], header: readonly string[], options: CloudConfigOptions & HostOptions, diagnostics: DiagnosticBag): string | undefined {
+export function cloudConfig(
+  project: Project,
+  installed: readonly OutputFile[],
+  header: readonly string[],
+  options: CloudConfigOptions & HostOptions,
+  diagnostics: DiagnosticBag,
+): string | undefined {
   const limit = options.maxUserData ?? DEFAULT_MAX_USER_DATA;
   const coreos = options.cloudConfigFlavor === "coreos";
   const renderFlavor = coreos ? renderCoreos : renderCloudInit;
@@ -52,7 +58,10 @@ export function cloudConfig(project: Project, installed: readonly OutputFile[], 
   }
   const engine = engineNamed(options.engine);
   if (options.installDocker === "docker.io" && engine.name !== "docker") {
-    diagnostics.warning("conflicting-options", `install-docker installs docker.io, but the units run ${engine.name}: name its package (${engine.defaultPackage})`);
+    diagnostics.warning(
+      "conflicting-options",
+      `install-docker installs docker.io, but the units run ${engine.name}: name its package (${engine.defaultPackage})`,
+    );
   }
   const install = options.installDocker !== undefined ? { package: options.installDocker, enable: engine.enableAfterInstall } : undefined;
   const render = (contents: Contents) => toYaml(mergeHostSettings(bases, renderFlavor(project, installed, contents, install)), header);
@@ -63,15 +72,24 @@ export function cloudConfig(project: Project, installed: readonly OutputFile[], 
   const fewest = entriesFloor(installed);
   const floor = fewest > limit ? fewest : Buffer.byteLength(render("floor"));
   if (floor > limit) {
-    diagnostics.warning("user-data-size", `the cloud-config is ${plainSize} bytes, over the ${limit}-byte user-data limit, and would still be over it with every file compressed (at least ${floor} bytes); ship the files another way (a provisioning bundle) or raise the limit`);
+    diagnostics.warning(
+      "user-data-size",
+      `the cloud-config is ${plainSize} bytes, over the ${limit}-byte user-data limit, and would still be over it with every file compressed (at least ${floor} bytes); ship the files another way (a provisioning bundle) or raise the limit`,
+    );
     return plain;
   }
   const compressed = render("gzip");
   const size = Buffer.byteLength(compressed);
   if (size <= limit) {
-    diagnostics.warning("user-data-size", `the cloud-config would be ${plainSize} bytes, over the ${limit}-byte user-data limit; large files are gzip-compressed, ${size} bytes in all`);
+    diagnostics.warning(
+      "user-data-size",
+      `the cloud-config would be ${plainSize} bytes, over the ${limit}-byte user-data limit; large files are gzip-compressed, ${size} bytes in all`,
+    );
   } else {
-    diagnostics.warning("user-data-size", `the cloud-config is ${size} bytes even with large files gzip-compressed, over the ${limit}-byte user-data limit; ship the files another way (a provisioning bundle) or raise the limit`);
+    diagnostics.warning(
+      "user-data-size",
+      `the cloud-config is ${size} bytes even with large files gzip-compressed, over the ${limit}-byte user-data limit; ship the files another way (a provisioning bundle) or raise the limit`,
+    );
   }
   return compressed;
 }
@@ -198,5 +216,11 @@ function renderCoreos(project: Project, installed: readonly OutputFile[], conten
     ...(starts.has(f.path) ? { command: "start" } : {}),
     content: f.content,
   }));
-  return { write_files: writeFiles(installed.filter((f) => !isUnit(f)), contents), coreos: { units } };
+  return {
+    write_files: writeFiles(
+      installed.filter((f) => !isUnit(f)),
+      contents,
+    ),
+    coreos: { units },
+  };
 }

@@ -37,19 +37,16 @@ export function projectToYaml(project: Project): string {
   for (const service of [...project.services].sort((a, b) => (a.name < b.name ? -1 : 1))) services[service.name] = serviceConfig(service);
   doc.services = services;
   if (project.networks.length > 0) {
-    doc.networks = Object.fromEntries(
-      project.networks.map((n) => [n.key, networkConfig(n)]),
-    );
+    doc.networks = Object.fromEntries(project.networks.map((n) => [n.key, networkConfig(n)]));
   }
   if (project.volumes.length > 0) {
-    doc.volumes = Object.fromEntries(
-      project.volumes.map((v) => [v.key, volumeConfig(v)]),
-    );
+    doc.volumes = Object.fromEntries(project.volumes.map((v) => [v.key, volumeConfig(v)]));
   }
   for (const kind of ["secret", "config"] as const) {
     const declared = new Map<string, ProvidedFile>();
     for (const s of project.services) for (const f of s.files) if (f.kind === kind && !declared.has(f.name)) declared.set(f.name, f);
-    if (declared.size > 0) doc[`${kind}s`] = Object.fromEntries([...declared].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, f]) => [name, providedSource(f)]));
+    if (declared.size > 0)
+      doc[`${kind}s`] = Object.fromEntries([...declared].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, f]) => [name, providedSource(f)]));
   }
   // Host settings for the cloud-config, under the extension key they were given as.
   if (project.hostConfig) doc["x-cloud-config"] = project.hostConfig.value;
@@ -76,7 +73,8 @@ function serviceConfig(s: Service): Record<string, unknown> {
   if (s.expose.length) out.expose = s.expose.map((e) => e.value);
   if (s.mounts.length) out.volumes = s.mounts.map(mountConfig);
   if (s.tmpfs.length) out.tmpfs = s.tmpfs.map((t) => (t.options.length ? `${t.target}:${t.options.join(",")}` : t.target));
-  if (s.volumesFrom.length) out.volumes_from = s.volumesFrom.map((v) => `${v.source.kind === "container" ? "container:" : ""}${v.source.name}${v.readOnly ? ":ro" : ""}`);
+  if (s.volumesFrom.length)
+    out.volumes_from = s.volumesFrom.map((v) => `${v.source.kind === "container" ? "container:" : ""}${v.source.name}${v.readOnly ? ":ro" : ""}`);
   if (s.links.length) out.links = s.links.map((l) => (l.alias === l.service ? l.service : `${l.service}:${l.alias}`));
   if (s.externalLinks.length) out.external_links = s.externalLinks.map((l) => (l.alias === l.container ? l.container : `${l.container}:${l.alias}`));
   const declared = s.dependsOn.filter((d) => d.origin === "depends_on");
@@ -153,8 +151,13 @@ function containerConfig(c: ContainerSettings): Record<string, unknown> {
   if (c.extraHosts.length) out.extra_hosts = c.extraHosts.map((h) => `${h.host}=${h.ip}`);
   if (c.sysctls.length) out.sysctls = settingsConfig(c.sysctls);
   if (c.storageOpt.length) out.storage_opt = settingsConfig(c.storageOpt);
-  if (c.ulimits.length) out.ulimits = Object.fromEntries(c.ulimits.map((u) => [u.name, u.hard === undefined ? numeric(u.soft) : { soft: numeric(u.soft), hard: numeric(u.hard) }]));
-  if (c.logging) out.logging = { ...(c.logging.driver ? { driver: c.logging.driver.value } : {}), ...(c.logging.options.length ? { options: settingsConfig(c.logging.options) } : {}) };
+  if (c.ulimits.length)
+    out.ulimits = Object.fromEntries(c.ulimits.map((u) => [u.name, u.hard === undefined ? numeric(u.soft) : { soft: numeric(u.soft), hard: numeric(u.hard) }]));
+  if (c.logging)
+    out.logging = {
+      ...(c.logging.driver ? { driver: c.logging.driver.value } : {}),
+      ...(c.logging.options.length ? { options: settingsConfig(c.logging.options) } : {}),
+    };
   if (c.gpus) out.gpus = c.gpus.kind === "all" ? "all" : c.gpus.requests.map(deviceRequestConfig);
   const r = c.resources;
   const size = (v: string) => numeric(v);
@@ -183,8 +186,15 @@ function containerConfig(c: ContainerSettings): Record<string, unknown> {
   if (c.blkio) out.blkio_config = blkioConfig(c.blkio);
   if (c.deploy) {
     const { limits, reservations } = c.deploy;
-    const lim = { ...(limits.cpus ? { cpus: numeric(limits.cpus.value) } : {}), ...(limits.memory ? { memory: numeric(limits.memory.value) } : {}), ...(limits.pids ? { pids: numeric(limits.pids.value) } : {}) };
-    const res = { ...(reservations.memory ? { memory: numeric(reservations.memory.value) } : {}), ...(reservations.devices.length ? { devices: reservations.devices.map(deviceRequestConfig) } : {}) };
+    const lim = {
+      ...(limits.cpus ? { cpus: numeric(limits.cpus.value) } : {}),
+      ...(limits.memory ? { memory: numeric(limits.memory.value) } : {}),
+      ...(limits.pids ? { pids: numeric(limits.pids.value) } : {}),
+    };
+    const res = {
+      ...(reservations.memory ? { memory: numeric(reservations.memory.value) } : {}),
+      ...(reservations.devices.length ? { devices: reservations.devices.map(deviceRequestConfig) } : {}),
+    };
     const resources = { ...(Object.keys(lim).length ? { limits: lim } : {}), ...(Object.keys(res).length ? { reservations: res } : {}) };
     out.deploy = Object.keys(resources).length ? { resources } : {};
   }
@@ -296,7 +306,8 @@ function mountConfig(m: Mount): Record<string, unknown> {
   if (m.readOnly) out.read_only = true;
   if (m.type === "bind" && (m.bind.propagation || m.bind.selinux)) out.bind = { ...m.bind };
   if ((m.type === "volume" || m.type === "anonymous") && m.nocopy) out.volume = { nocopy: true };
-  if (m.type === "tmpfs" && (m.size !== undefined || m.mode !== undefined)) out.tmpfs = { ...(m.size !== undefined ? { size: numeric(m.size) } : {}), ...(m.mode !== undefined ? { mode: m.mode } : {}) };
+  if (m.type === "tmpfs" && (m.size !== undefined || m.mode !== undefined))
+    out.tmpfs = { ...(m.size !== undefined ? { size: numeric(m.size) } : {}), ...(m.mode !== undefined ? { mode: m.mode } : {}) };
   if (m.type !== "tmpfs" && m.consistency) out.consistency = m.consistency;
   return out;
 }

@@ -64,24 +64,44 @@ export function emitProject(ordered: OrderedProject, options: EmitOptions, diagn
   };
 
   for (const network of usedNetworks(project)) {
-    unit(networkUnitName(project, network.key), resourceUnit(project, "network", network, engine, header, diagnostics), { what: `network "${network.key}"`, at: network.at });
+    unit(networkUnitName(project, network.key), resourceUnit(project, "network", network, engine, header, diagnostics), {
+      what: `network "${network.key}"`,
+      at: network.at,
+    });
   }
   for (const volume of usedVolumes(project)) {
-    unit(volumeUnitName(project, volume.key), resourceUnit(project, "volume", volume, engine, header, diagnostics), { what: `volume "${volume.key}"`, at: volume.at });
+    unit(volumeUnitName(project, volume.key), resourceUnit(project, "volume", volume, engine, header, diagnostics), {
+      what: `volume "${volume.key}"`,
+      at: volume.at,
+    });
   }
   for (const service of ordered.startOrder) {
     const ofService: NameOrigin = { what: `service "${service.name}"`, at: service.at };
     unit(serviceUnitName(project, service.name), serviceUnit(ordered, service, options, engine, header, diagnostics), ofService);
     for (const f of service.files) {
       const kind = `${f.kind}s`;
-      const file = { path: `${kind}/${service.name}/${f.name}`, content: f.content, permissions: "0600", installPath: providedFileHostPath(project, service.name, f) } as const;
+      const file = {
+        path: `${kind}/${service.name}/${f.name}`,
+        content: f.content,
+        permissions: "0600",
+        installPath: providedFileHostPath(project, service.name, f),
+      } as const;
       add(file, { what: `${f.kind} "${f.name}" of service "${service.name}"`, at: f.at });
     }
     for (const { key, index, hook } of numberedHooks(service)) {
       if (hook.environment.length === 0) continue;
       const content = hookEnvFile(service, key, index, hook, diagnostics);
       if (content === undefined) failed = true;
-      else add({ path: `env/${hookEnvFilePath(service.name, key, index)}`, content, permissions: "0600", installPath: hookEnvFileHostPath(project, service.name, key, index) }, ofService);
+      else
+        add(
+          {
+            path: `env/${hookEnvFilePath(service.name, key, index)}`,
+            content,
+            permissions: "0600",
+            installPath: hookEnvFileHostPath(project, service.name, key, index),
+          },
+          ofService,
+        );
     }
     if (service.environment.length === 0) continue;
     const content = envFile(service, diagnostics);
@@ -99,7 +119,8 @@ export function emitProject(ordered: OrderedProject, options: EmitOptions, diagn
   const script = (name: string, content: string) => add({ path: `${name}.sh`, content, permissions: "0755", installPath: scriptHostPath(name) }, ofProject);
   script(cleanupScriptName(project), cleanupScript(project, engine, header));
   script(imageVolumesScriptName(project), imageVolumesScript(project, engine, header));
-  if (failed || !checkGeneratedNames(files, origins, { name: project.name, origin: ofProject }, diagnostics) || !freeHolderNames(project, diagnostics)) return undefined;
+  if (failed || !checkGeneratedNames(files, origins, { name: project.name, origin: ofProject }, diagnostics) || !freeHolderNames(project, diagnostics))
+    return undefined;
 
   files.sort((a, b) => (a.path < b.path ? -1 : 1));
   // The document carries every env and secret file's content, so it is as private as they are.
@@ -138,7 +159,11 @@ function freeHolderNames(project: Project, diagnostics: DiagnosticBag): boolean 
     const holder = imageVolumesHolderName(service.containerName);
     const other = byContainer.get(holder);
     if (!other) continue;
-    diagnostics.error("name-collision", `service "${other.name}" uses the container name "${holder}", which holds the image volumes of service "${service.name}"; rename it`, other.at);
+    diagnostics.error(
+      "name-collision",
+      `service "${other.name}" uses the container name "${holder}", which holds the image volumes of service "${service.name}"; rename it`,
+      other.at,
+    );
     ok = false;
   }
   return ok;

@@ -43,10 +43,16 @@ export function checkGeneratedNames(
   }
   for (const f of files) {
     const origin = origins.get(f);
-    const long = [...f.path.split("/"), ...(f.installPath?.split("/").slice(1) ?? [])].find((segment) => Buffer.byteLength(segment, "utf8") > MAX_FILE_NAME_BYTES);
+    const long = [...f.path.split("/"), ...(f.installPath?.split("/").slice(1) ?? [])].find(
+      (segment) => Buffer.byteLength(segment, "utf8") > MAX_FILE_NAME_BYTES,
+    );
     if (long !== undefined) {
       const kind = isUnit(f) ? "unit name" : "file name";
-      fail("name-too-long", origin, `the ${kind} ${long} is ${Buffer.byteLength(long, "utf8")} bytes long; file systems and systemd take at most ${MAX_FILE_NAME_BYTES}: shorten the name (or the project name)`);
+      fail(
+        "name-too-long",
+        origin,
+        `the ${kind} ${long} is ${Buffer.byteLength(long, "utf8")} bytes long; file systems and systemd take at most ${MAX_FILE_NAME_BYTES}: shorten the name (or the project name)`,
+      );
     } else if (isUnit(f) && isHostUnit(f.path)) {
       fail("name-reserved", origin, `the unit ${f.path} would replace the host's own unit of that name (see systemd.special(7)); choose another name`);
     }
@@ -59,7 +65,11 @@ export function checkGeneratedNames(
       continue;
     }
     const other = origins.get(first);
-    fail("name-collision", origins.get(f), `its generated file ${f.path} has the same name as the one made for ${other?.what ?? "another name"}${other?.at ? ` (${other.at.file}:${other.at.line}:${other.at.column})` : ""}; rename one of them`);
+    fail(
+      "name-collision",
+      origins.get(f),
+      `its generated file ${f.path} has the same name as the one made for ${other?.what ?? "another name"}${other?.at ? ` (${other.at.file}:${other.at.line}:${other.at.column})` : ""}; rename one of them`,
+    );
   }
   return ok;
 }

@@ -62,7 +62,18 @@ export function loadProject(input: SourceFile | readonly SourceFile[], options: 
   const name = resolveProjectName(options.projectName, environment, doc, projectDirectory, locations, diagnostics);
   if (!name) return undefined;
   const nameAt = projectNameLocation(options.projectName, environment, doc, locations);
-  const settings = { name, nameAt, projectDirectory, format: layers[0]!.format, environment, locations, reader, display, enabled: selection.enabled, invalid: validated.invalid };
+  const settings = {
+    name,
+    nameAt,
+    projectDirectory,
+    format: layers[0]!.format,
+    environment,
+    locations,
+    reader,
+    display,
+    enabled: selection.enabled,
+    invalid: validated.invalid,
+  };
   const { project, failed } = normalizeProject(doc, settings, diagnostics);
 
   // 9. References: what services name must exist, and a service that depends on one with errors has errors too.

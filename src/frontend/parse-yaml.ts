@@ -82,7 +82,9 @@ function boundedDocument(
   for (const next of composer.compose(tokens, true, content.length)) {
     if (!doc) doc = next;
     else {
-      doc.errors.push(new YAMLParseError([next.range[0], next.range[1]], "MULTIPLE_DOCS", "Source contains multiple documents; please use YAML.parseAllDocuments()"));
+      doc.errors.push(
+        new YAMLParseError([next.range[0], next.range[1]], "MULTIPLE_DOCS", "Source contains multiple documents; please use YAML.parseAllDocuments()"),
+      );
       break;
     }
   }
@@ -228,12 +230,15 @@ class Converter {
       // An unknown alias is reported where it is converted.
       if (!target) return SCALAR_EXTENT;
       this.targets.set(node, target);
-      if (this.open.has(target)) throw new AliasRefused(`alias *${node.source} is inside the value it refers to, which would then contain itself without end`, node);
+      if (this.open.has(target))
+        throw new AliasRefused(`alias *${node.source} is inside the value it refers to, which would then contain itself without end`, node);
       // Measured already, as it comes first in the document; measured here should that ever not hold.
       const extent = this.extents.get(target) ?? this.extent(target, level);
       this.copies += extent.values;
-      if (this.copies > LIMITS.aliasCopies) throw new AliasRefused(`aliases copy more than ${LIMITS.aliasCopies} values into this file; up to here they copy ${this.copies}`, node);
-      if (level + extent.depth > LIMITS.nestingDepth) throw new AliasRefused(`alias *${node.source} nests mappings and lists more than ${LIMITS.nestingDepth} levels deep`, node);
+      if (this.copies > LIMITS.aliasCopies)
+        throw new AliasRefused(`aliases copy more than ${LIMITS.aliasCopies} values into this file; up to here they copy ${this.copies}`, node);
+      if (level + extent.depth > LIMITS.nestingDepth)
+        throw new AliasRefused(`alias *${node.source} nests mappings and lists more than ${LIMITS.nestingDepth} levels deep`, node);
       return extent;
     }
     const anchor = (node as { anchor?: string }).anchor;
@@ -283,7 +288,11 @@ class Converter {
     }
     const tag = (node as { tag?: string }).tag;
     if (tag !== undefined && !ACCEPTED_TAGS.has(tag)) {
-      this.diagnostics.error("yaml-syntax", `the YAML tag ${shortTag(tag)} is not accepted in a compose file: only !reset, !override and the core tags (${CORE_TAGS.map((t) => "!!" + t).join(", ")}) are`, at);
+      this.diagnostics.error(
+        "yaml-syntax",
+        `the YAML tag ${shortTag(tag)} is not accepted in a compose file: only !reset, !override and the core tags (${CORE_TAGS.map((t) => "!!" + t).join(", ")}) are`,
+        at,
+      );
       return this.finish({ kind: "scalar", value: null, at }, keyAt, undefined);
     }
     const mergeTag: MergeTag | undefined = tag === "!reset" ? "reset" : tag === "!override" ? "override" : undefined;

@@ -39,7 +39,9 @@ export interface TreeMap extends TreeBase {
 
 /** Builds the tree of a parsed (and interpolated) document from its positions and merge tags. */
 export function treeOf(value: RawValue, locations: LocationIndex, tags: ReadonlyMap<string, MergeTag> = new Map(), pointer = "", named = false): Tree {
-  let node: { -readonly [K in keyof TreeBase]: TreeBase[K] } & ({ kind: "seq"; items: Tree[] } | { kind: "map"; entries: Map<string, Tree> } | { kind: "scalar"; value: TreeScalar["value"] });
+  let node: { -readonly [K in keyof TreeBase]: TreeBase[K] } & (
+    { kind: "seq"; items: Tree[] } | { kind: "map"; entries: Map<string, Tree> } | { kind: "scalar"; value: TreeScalar["value"] }
+  );
   const at = locations.value(pointer);
   if (Array.isArray(value)) {
     const items: Tree[] = [];

@@ -43,7 +43,10 @@ export function orderServices(project: Project, diagnostics: DiagnosticBag): Ord
   }
   if (cycles.length > 0) return undefined;
   checkConditions(project, byName, diagnostics);
-  const order = startOrder(project.services.map((s) => s.name), edges);
+  const order = startOrder(
+    project.services.map((s) => s.name),
+    edges,
+  );
   const runsToCompletion = new Set<string>();
   const sharesVolumes = new Set<string>();
   for (const s of project.services) {
@@ -89,7 +92,7 @@ class MinHeap {
   push(item: string): void {
     const a = this.items;
     a.push(item);
-    for (let i = a.length - 1; i > 0; ) {
+    for (let i = a.length - 1; i > 0;) {
       const parent = (i - 1) >> 1;
       if (a[parent]! <= a[i]!) break;
       [a[parent], a[i]] = [a[i]!, a[parent]!];
@@ -104,7 +107,7 @@ class MinHeap {
     const last = a.pop()!;
     if (a.length > 0) {
       a[0] = last;
-      for (let i = 0; ; ) {
+      for (let i = 0; ;) {
         const l = 2 * i + 1;
         const r = l + 1;
         let m = i;
@@ -143,7 +146,12 @@ function findCycles(services: readonly Service[], byName: ReadonlyMap<string, Se
   const onStack = new Set<string>();
   const components: string[][] = [];
   let counter = 0;
-  const next = (name: string) => byName.get(name)!.dependsOn.map((d) => d.service).filter((n) => byName.has(n)).sort();
+  const next = (name: string) =>
+    byName
+      .get(name)!
+      .dependsOn.map((d) => d.service)
+      .filter((n) => byName.has(n))
+      .sort();
 
   // Iterative, so that a chain of thousands of services cannot exhaust the call stack.
   const visit = (root: string) => {

@@ -140,7 +140,9 @@ export interface Logging {
 }
 
 /** `gpus: all`, or a list of device requests. */
-export type Gpus = { readonly kind: "all"; readonly at: SourceLocation } | { readonly kind: "requests"; readonly requests: readonly DeviceRequest[]; readonly at: SourceLocation };
+export type Gpus =
+  | { readonly kind: "all"; readonly at: SourceLocation }
+  | { readonly kind: "requests"; readonly requests: readonly DeviceRequest[]; readonly at: SourceLocation };
 
 /** One GPU device request, of `gpus:` or of `deploy.resources.reservations.devices`. */
 export interface DeviceRequest {
@@ -242,11 +244,41 @@ export interface PortMapping {
 }
 
 export type Mount =
-  | { readonly type: "bind"; readonly source: string; readonly target: string; readonly readOnly: boolean; readonly bind: BindOptions; readonly consistency?: Consistency; readonly at: SourceLocation }
-  | { readonly type: "volume"; readonly volume: string; readonly target: string; readonly readOnly: boolean; readonly nocopy: boolean; readonly consistency?: Consistency; readonly at: SourceLocation }
+  | {
+      readonly type: "bind";
+      readonly source: string;
+      readonly target: string;
+      readonly readOnly: boolean;
+      readonly bind: BindOptions;
+      readonly consistency?: Consistency;
+      readonly at: SourceLocation;
+    }
+  | {
+      readonly type: "volume";
+      readonly volume: string;
+      readonly target: string;
+      readonly readOnly: boolean;
+      readonly nocopy: boolean;
+      readonly consistency?: Consistency;
+      readonly at: SourceLocation;
+    }
   /** A volume with no name: docker creates a fresh one for each container. */
-  | { readonly type: "anonymous"; readonly target: string; readonly readOnly: boolean; readonly nocopy: boolean; readonly consistency?: Consistency; readonly at: SourceLocation }
-  | { readonly type: "tmpfs"; readonly target: string; readonly readOnly: boolean; readonly size?: string; readonly mode?: number; readonly at: SourceLocation };
+  | {
+      readonly type: "anonymous";
+      readonly target: string;
+      readonly readOnly: boolean;
+      readonly nocopy: boolean;
+      readonly consistency?: Consistency;
+      readonly at: SourceLocation;
+    }
+  | {
+      readonly type: "tmpfs";
+      readonly target: string;
+      readonly readOnly: boolean;
+      readonly size?: string;
+      readonly mode?: number;
+      readonly at: SourceLocation;
+    };
 
 export interface BindOptions {
   readonly propagation?: "shared" | "slave" | "private" | "rshared" | "rslave" | "rprivate";
@@ -402,7 +434,8 @@ export interface ProvidedFile {
   readonly name: string;
   readonly content: string;
   /** Where the content comes from, as declared: a file on this machine, a variable of the environment, or the compose file itself. */
-  readonly source: { readonly kind: "file"; readonly path: string } | { readonly kind: "environment"; readonly variable: string } | { readonly kind: "content" };
+  readonly source:
+    { readonly kind: "file"; readonly path: string } | { readonly kind: "environment"; readonly variable: string } | { readonly kind: "content" };
   /** Absolute path in the container. */
   readonly target: string;
   readonly uid?: string;
@@ -411,4 +444,3 @@ export interface ProvidedFile {
   readonly mode: number;
   readonly at: SourceLocation;
 }
-

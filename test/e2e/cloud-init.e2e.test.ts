@@ -1,7 +1,17 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect } from "vitest";
-import { cloudInitResult, cloudInitStatus, compileWithCli, runCloudInitStages, seededWriteFiles, seedNoCloud, statInMachine, type CliOutput, type SeededFile } from "./support/cloud-init.js";
+import {
+  cloudInitResult,
+  cloudInitStatus,
+  compileWithCli,
+  runCloudInitStages,
+  seededWriteFiles,
+  seedNoCloud,
+  statInMachine,
+  type CliOutput,
+  type SeededFile,
+} from "./support/cloud-init.js";
 import type { Environment } from "./support/environment.js";
 import { waitFor } from "./support/proc.js";
 import { compileStack, freePort, httpGet, waitForServices, type CompiledStack } from "./support/stack.js";
@@ -80,7 +90,11 @@ async function expectCloudInitClean(e: Environment): Promise<void> {
   expect(result.datasource).toMatch(/^DataSourceNoCloud \[seed=\/var\/lib\/cloud\/seed\/nocloud\]/);
   expect(result.errors).toEqual([]);
   const status = await cloudInitStatus(e.machine);
-  expect({ status: status.status, bootStatusCode: status.bootStatusCode, errors: status.errors }, status.output).toEqual({ status: "done", bootStatusCode: "enabled-by-generator", errors: [] });
+  expect({ status: status.status, bootStatusCode: status.bootStatusCode, errors: status.errors }, status.output).toEqual({
+    status: "done",
+    bootStatusCode: "enabled-by-generator",
+    errors: [],
+  });
   expect(status.exitCode, status.output).toBe(0);
   // cloud-init checks the user-data against its schema and only warns when it does not conform.
   const warnings = (await e.machine.mustExec(["cat", "/var/log/cloud-init.log"])).split("\n").filter((l) => /\[WARNING\]/.test(l));
@@ -125,27 +139,43 @@ describeE2E("compose2units end to end: real cloud-init provisions the machine fr
       if (suite.env && plain) await stopProject(suite.env, plain);
     }, 120_000);
 
-    suite.it("cloud-init takes the seed and reports no error", async (e) => {
-      await expectCloudInitClean(e);
-    }, 60_000);
+    suite.it(
+      "cloud-init takes the seed and reports no error",
+      async (e) => {
+        await expectCloudInitClean(e);
+      },
+      60_000,
+    );
 
-    suite.it("write_files installed every generated file with its declared mode and owner, byte for byte", async (e) => {
-      await expectInstalled(e, plain!);
-    }, 60_000);
+    suite.it(
+      "write_files installed every generated file with its declared mode and owner, byte for byte",
+      async (e) => {
+        await expectInstalled(e, plain!);
+      },
+      60_000,
+    );
 
-    suite.it("runcmd enabled the target and the units, and started the stack on the host's dockerd", async (e) => {
-      await expectRunning(e, plain!);
-    }, 150_000);
+    suite.it(
+      "runcmd enabled the target and the units, and started the stack on the host's dockerd",
+      async (e) => {
+        await expectRunning(e, plain!);
+      },
+      150_000,
+    );
 
-    suite.it("a value with a line separator reaches the container as written and adds nothing to what cloud-init runs", async (e) => {
-      const sidecar = plain!.stack.services.get("sidecar")!.container;
-      const env = JSON.parse(await e.engine.must(["inspect", "--format", "{{json .Config.Env}}", sidecar])) as string[];
-      expect(env).toContain("NOTE=as written\u2028bootcmd: [[sh, -c, 'touch /run/compose2units-injected']]");
-      const labels = JSON.parse(await e.engine.must(["inspect", "--format", "{{json .Config.Labels}}", sidecar])) as Record<string, string>;
-      expect(labels.note).toBe("as written\u2029runcmd: [[sh, -c, 'touch /run/compose2units-injected']]");
-      const injected = await e.machine.exec(["test", "-e", "/run/compose2units-injected"]);
-      expect(injected.status).not.toBe(0);
-    }, 60_000);
+    suite.it(
+      "a value with a line separator reaches the container as written and adds nothing to what cloud-init runs",
+      async (e) => {
+        const sidecar = plain!.stack.services.get("sidecar")!.container;
+        const env = JSON.parse(await e.engine.must(["inspect", "--format", "{{json .Config.Env}}", sidecar])) as string[];
+        expect(env).toContain("NOTE=as written\u2028bootcmd: [[sh, -c, 'touch /run/compose2units-injected']]");
+        const labels = JSON.parse(await e.engine.must(["inspect", "--format", "{{json .Config.Labels}}", sidecar])) as Record<string, string>;
+        expect(labels.note).toBe("as written\u2029runcmd: [[sh, -c, 'touch /run/compose2units-injected']]");
+        const injected = await e.machine.exec(["test", "-e", "/run/compose2units-injected"]);
+        expect(injected.status).not.toBe(0);
+      },
+      60_000,
+    );
   });
 
   describe("cloud-init run by systemd at boot, on a gzip+base64 document (--max-user-data)", () => {
@@ -169,33 +199,53 @@ describeE2E("compose2units end to end: real cloud-init provisions the machine fr
       if (suite.env && packed && !poweringOff) await stopProject(suite.env, packed);
     }, 120_000);
 
-    suite.it("the CLI compressed the files and warned with the sizes", async () => {
-      expect(packed!.cli.stderr).toMatch(/warning user-data-size: .*\b12000-byte user-data limit.*gzip-compressed/);
-      expect(packed!.writeFiles.filter((f) => f.encoding === "gzip+base64").length).toBeGreaterThan(0);
-      expect(readFileSync(join(packed!.cli.seed, "user-data")).length).toBeLessThanOrEqual(12_000);
-    }, 10_000);
+    suite.it(
+      "the CLI compressed the files and warned with the sizes",
+      async () => {
+        expect(packed!.cli.stderr).toMatch(/warning user-data-size: .*\b12000-byte user-data limit.*gzip-compressed/);
+        expect(packed!.writeFiles.filter((f) => f.encoding === "gzip+base64").length).toBeGreaterThan(0);
+        expect(readFileSync(join(packed!.cli.seed, "user-data")).length).toBeLessThanOrEqual(12_000);
+      },
+      10_000,
+    );
 
-    suite.it("cloud-init ran its stages in boot and reports no error", async (e) => {
-      await expectCloudInitClean(e);
-      const final = await e.machine.show("cloud-final.service", "ActiveState", "Result");
-      expect(final).toEqual({ ActiveState: "active", Result: "success" });
-    }, 60_000);
+    suite.it(
+      "cloud-init ran its stages in boot and reports no error",
+      async (e) => {
+        await expectCloudInitClean(e);
+        const final = await e.machine.show("cloud-final.service", "ActiveState", "Result");
+        expect(final).toEqual({ ActiveState: "active", Result: "success" });
+      },
+      60_000,
+    );
 
-    suite.it("write_files decoded every compressed file to the bytes the CLI wrote, with its mode and owner", async (e) => {
-      await expectInstalled(e, packed!);
-    }, 60_000);
+    suite.it(
+      "write_files decoded every compressed file to the bytes the CLI wrote, with its mode and owner",
+      async (e) => {
+        await expectInstalled(e, packed!);
+      },
+      60_000,
+    );
 
-    suite.it("runcmd, run late in boot, enabled and started the stack without blocking the boot", async (e) => {
-      await expectRunning(e, packed!);
-    }, 150_000);
+    suite.it(
+      "runcmd, run late in boot, enabled and started the stack without blocking the boot",
+      async (e) => {
+        await expectRunning(e, packed!);
+      },
+      150_000,
+    );
 
     // cloud-init writes much to the console; a machine whose console nobody reads hangs in power-off.
-    suite.it("after a boot with cloud-init the machine powers off cleanly, stopping the stack", async (e) => {
-      poweringOff = true;
-      await e.powerOff(); // fails after its own 60 s limit
-      // Every service container is gone; what stays is each service's holder of its image's volumes, never started.
-      const holders = [...packed!.stack.services.values()].map((s) => `${s.container}-image-volumes created`);
-      expect(await containersLeft(e, packed!)).toEqual(holders.sort());
-    }, 90_000);
+    suite.it(
+      "after a boot with cloud-init the machine powers off cleanly, stopping the stack",
+      async (e) => {
+        poweringOff = true;
+        await e.powerOff(); // fails after its own 60 s limit
+        // Every service container is gone; what stays is each service's holder of its image's volumes, never started.
+        const holders = [...packed!.stack.services.values()].map((s) => `${s.container}-image-volumes created`);
+        expect(await containersLeft(e, packed!)).toEqual(holders.sort());
+      },
+      90_000,
+    );
   });
 });

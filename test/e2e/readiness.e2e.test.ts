@@ -31,44 +31,64 @@ describeE2E("compose2units end to end: readiness (depends_on conditions)", (suit
   }, 180_000);
 
   describe("4. ordering and readiness", () => {
-    suite.it("service_healthy: the dependent's container is created and started only after the dependency is healthy", async ({ engine, measured }) => {
-      const log = await events(engine, since);
-      const healthy = first(log, container("db"), "health_status: healthy");
-      const dbStart = first(log, container("db"), "start");
-      const webCreate = first(log, container("web"), "create");
-      const webStart = first(log, container("web"), "start");
-      expect(webCreate.time).toBeGreaterThan(healthy.time);
-      expect(webStart.time).toBeGreaterThan(healthy.time);
-      // db takes about 3 s to get healthy: a web started merely after db's start would show up here.
-      expect(Number(healthy.time - dbStart.time) / 1e9).toBeGreaterThan(2.5);
-      measured.push(`db healthy ${(Number(healthy.time - dbStart.time) / 1e9).toFixed(1)} s after its start; web started ${(Number(webStart.time - healthy.time) / 1e9).toFixed(1)} s after that`);
-    }, 30_000);
+    suite.it(
+      "service_healthy: the dependent's container is created and started only after the dependency is healthy",
+      async ({ engine, measured }) => {
+        const log = await events(engine, since);
+        const healthy = first(log, container("db"), "health_status: healthy");
+        const dbStart = first(log, container("db"), "start");
+        const webCreate = first(log, container("web"), "create");
+        const webStart = first(log, container("web"), "start");
+        expect(webCreate.time).toBeGreaterThan(healthy.time);
+        expect(webStart.time).toBeGreaterThan(healthy.time);
+        // db takes about 3 s to get healthy: a web started merely after db's start would show up here.
+        expect(Number(healthy.time - dbStart.time) / 1e9).toBeGreaterThan(2.5);
+        measured.push(
+          `db healthy ${(Number(healthy.time - dbStart.time) / 1e9).toFixed(1)} s after its start; web started ${(Number(webStart.time - healthy.time) / 1e9).toFixed(1)} s after that`,
+        );
+      },
+      30_000,
+    );
 
-    suite.it("service_completed_successfully: the one-shot runs to completion first", async ({ engine, machine }) => {
-      const log = await events(engine, since);
-      const migrateDie = first(log, container("migrate"), "die");
-      expect(migrateDie.exitCode).toBe("0");
-      expect(first(log, container("web"), "create").time).toBeGreaterThan(migrateDie.time);
-      expect(await machine.show(unit("migrate"), "ActiveState", "Result")).toEqual({ ActiveState: "active", Result: "success" });
-      expect(await machine.journal(unit("migrate"))).toContain("migrated");
-    }, 30_000);
+    suite.it(
+      "service_completed_successfully: the one-shot runs to completion first",
+      async ({ engine, machine }) => {
+        const log = await events(engine, since);
+        const migrateDie = first(log, container("migrate"), "die");
+        expect(migrateDie.exitCode).toBe("0");
+        expect(first(log, container("web"), "create").time).toBeGreaterThan(migrateDie.time);
+        expect(await machine.show(unit("migrate"), "ActiveState", "Result")).toEqual({ ActiveState: "active", Result: "success" });
+        expect(await machine.journal(unit("migrate"))).toContain("migrated");
+      },
+      30_000,
+    );
 
-    suite.it("a dependency that never gets healthy blocks the dependent instead of starting it", async ({ engine, machine }) => {
-      await waitFor("waits-for-sick to give up", 60_000, async () => ((await machine.show(unit("waits-for-sick"), "ActiveState")).ActiveState === "failed" ? true : undefined));
-      expect(await machine.journal(unit("waits-for-sick"))).toContain(`${container("sick")} is unhealthy`);
-      const log = await events(engine, since);
-      expect(log.filter((e) => e.container === container("waits-for-sick"))).toEqual([]);
-      expect(await containerState(engine, container("waits-for-sick"))).toBeUndefined();
-    }, 90_000);
+    suite.it(
+      "a dependency that never gets healthy blocks the dependent instead of starting it",
+      async ({ engine, machine }) => {
+        await waitFor("waits-for-sick to give up", 60_000, async () =>
+          (await machine.show(unit("waits-for-sick"), "ActiveState")).ActiveState === "failed" ? true : undefined,
+        );
+        expect(await machine.journal(unit("waits-for-sick"))).toContain(`${container("sick")} is unhealthy`);
+        const log = await events(engine, since);
+        expect(log.filter((e) => e.container === container("waits-for-sick"))).toEqual([]);
+        expect(await containerState(engine, container("waits-for-sick"))).toBeUndefined();
+      },
+      90_000,
+    );
 
-    suite.it("a one-shot that fails blocks the dependent instead of starting it", async ({ engine, machine }) => {
-      expect(await machine.show(unit("failing-job"), "ActiveState", "Result")).toEqual({ ActiveState: "failed", Result: "exit-code" });
-      // Not started: its ExecStart= never ran and no container of it was ever created.
-      const dependent = await machine.show(unit("waits-for-job"), "ActiveState", "ExecMainStartTimestampMonotonic");
-      expect(dependent.ActiveState).not.toBe("active");
-      expect(dependent.ExecMainStartTimestampMonotonic).toBe("0");
-      const log = await events(engine, since);
-      expect(log.filter((e) => e.container === container("waits-for-job"))).toEqual([]);
-    }, 30_000);
+    suite.it(
+      "a one-shot that fails blocks the dependent instead of starting it",
+      async ({ engine, machine }) => {
+        expect(await machine.show(unit("failing-job"), "ActiveState", "Result")).toEqual({ ActiveState: "failed", Result: "exit-code" });
+        // Not started: its ExecStart= never ran and no container of it was ever created.
+        const dependent = await machine.show(unit("waits-for-job"), "ActiveState", "ExecMainStartTimestampMonotonic");
+        expect(dependent.ActiveState).not.toBe("active");
+        expect(dependent.ExecMainStartTimestampMonotonic).toBe("0");
+        const log = await events(engine, since);
+        expect(log.filter((e) => e.container === container("waits-for-job"))).toEqual([]);
+      },
+      30_000,
+    );
   });
 });

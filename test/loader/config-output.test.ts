@@ -32,10 +32,17 @@ volumes:
 describe("the normalized model as YAML, like docker compose config", () => {
   const r = load({ "compose.yaml": COMPOSE }, ["compose.yaml"], { projectDirectory: "/srv/shop" });
   const text = projectToYaml(r.project!);
-  const doc = parse(text) as { name: string; services: Record<string, Record<string, unknown>>; volumes: Record<string, unknown>; networks: Record<string, unknown> };
+  const doc = parse(text) as {
+    name: string;
+    services: Record<string, Record<string, unknown>>;
+    volumes: Record<string, unknown>;
+    networks: Record<string, unknown>;
+  };
 
   it("lists lifecycle hooks in long form, their commands split into words", () => {
-    expect(doc.services.web!.post_start).toEqual([{ command: ["reload", "--all"], user: "101", privileged: true, working_dir: "/etc/nginx", environment: { MODE: "warm" } }]);
+    expect(doc.services.web!.post_start).toEqual([
+      { command: ["reload", "--all"], user: "101", privileged: true, working_dir: "/etc/nginx", environment: { MODE: "warm" } },
+    ]);
     expect(doc.services.web!.pre_stop).toEqual([{ command: ["nginx", "-s", "quit"] }]);
   });
 

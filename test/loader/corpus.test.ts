@@ -121,7 +121,9 @@ describe.runIf(PRESENT)("the real-world corpus", () => {
     expect(o.result?.project, o.result?.diagnostics.map(formatDiagnostic).join("\n")).toBeDefined();
     expect(o.unattributed).toEqual([]);
     expect(o.aloneErrors).toEqual([]);
-    expect([...o.compiled, ...o.rejected.map((x) => x.service)].sort(), "each service is either compiled or rejected").toEqual(o.blocks.map((b) => b.name).sort());
+    expect([...o.compiled, ...o.rejected.map((x) => x.service)].sort(), "each service is either compiled or rejected").toEqual(
+      o.blocks.map((b) => b.name).sort(),
+    );
   });
 
   // What compiled is judged by the tools that will read it on a host, as the fixtures' output is.
@@ -138,7 +140,8 @@ describe.runIf(PRESENT)("the real-world corpus", () => {
         const verify = verifyUnits(dir, units);
         if (verify.status !== 0 || verify.stderr !== "") failures.push(`${file}: systemd-analyze verify exited ${verify.status}:\n${verify.stderr}`);
         const schema = cloudInitSchema(`${dir}/cloud-config.yaml`);
-        if (schema.status !== 0 || !/Valid cloud-config/.test(schema.stdout + schema.stderr)) failures.push(`${file}: cloud-init schema exited ${schema.status}:\n${schema.stdout}${schema.stderr}`);
+        if (schema.status !== 0 || !/Valid cloud-config/.test(schema.stdout + schema.stderr))
+          failures.push(`${file}: cloud-init schema exited ${schema.status}:\n${schema.stdout}${schema.stderr}`);
       }
       expect(failures).toEqual([]);
     },

@@ -37,7 +37,9 @@ describe("finding the compose files without -f", () => {
   });
 
   it("explicit files win over COMPOSE_FILE", () => {
-    expect(image(load({ "base.yml": svc("base"), "prod.yml": svc("prod") }, ["base.yml"], { projectName: "p", environment: { COMPOSE_FILE: "prod.yml" } }))).toBe("base");
+    expect(
+      image(load({ "base.yml": svc("base"), "prod.yml": svc("prod") }, ["base.yml"], { projectName: "p", environment: { COMPOSE_FILE: "prod.yml" } })),
+    ).toBe("base");
   });
 
   it("errors: nothing to find, or a COMPOSE_FILE entry that is missing", () => {

@@ -78,7 +78,8 @@ const INTENDED_DIFFERENCES: readonly IntendedDifference[] = [
     case: "agreement/compose-v2-rules",
     service: "nested",
     aspect: "image",
-    reason: "${UNSET_TAG:-${FALLBACK_TAG:-1}}: compose v2 substitutes nested defaults (example/nested:1); 1.29 ends the default at the first } and leaves ${FALLBACK_TAG:-1} in the image",
+    reason:
+      "${UNSET_TAG:-${FALLBACK_TAG:-1}}: compose v2 substitutes nested defaults (example/nested:1); 1.29 ends the default at the first } and leaves ${FALLBACK_TAG:-1} in the image",
   },
 ];
 
@@ -107,7 +108,9 @@ function fixtureCases(): Case[] {
       const dir = join(FIXTURES, name);
       const file = ["docker-compose.yml", "docker-compose.yaml", "compose.yaml", "compose.yml"].find((f) => existsSync(join(dir, f)));
       if (!file) return [];
-      const settings = existsSync(join(dir, "fixture.json")) ? (JSON.parse(readFileSync(join(dir, "fixture.json"), "utf8")) as { environment?: Record<string, string> }) : {};
+      const settings = existsSync(join(dir, "fixture.json"))
+        ? (JSON.parse(readFileSync(join(dir, "fixture.json"), "utf8")) as { environment?: Record<string, string> })
+        : {};
       return [{ name: `fixtures/${name}`, dir, files: [file], environment: settings.environment ?? {} }];
     });
 }
@@ -321,37 +324,48 @@ function outcomeOf(c: Case): Outcome {
   const reference = referenceOf(c);
   if (!reference.ok) return { case: c.name, accepted: false, reason: reference.reason, compared: [] };
   const { project } = ourProjectOf(c);
-  return { case: c.name, accepted: true, compared: Object.keys(reference.config.services ?? {}).filter((name) => project?.services.some((s) => s.name === name)) };
+  return {
+    case: c.name,
+    accepted: true,
+    compared: Object.keys(reference.config.services ?? {}).filter((name) => project?.services.some((s) => s.name === name)),
+  };
 }
 
 describe.skipIf(SKIP)("agreement with docker-compose 1.29 config", () => {
   const cases = SKIP ? [] : [...agreementCases(), ...fixtureCases(), ...corpusCases()];
 
-  it.each(cases.map((c) => [c.name, c] as const))("%s", (_name, c) => {
-    const reference = referenceOf(c);
-    if (!reference.ok) {
-      // Our own agreement cases are written for docker-compose 1.29: it must accept them.
-      expect(c.name.startsWith("agreement/"), `docker-compose rejected ${c.name}: ${reference.reason}`).toBe(false);
-      return;
-    }
-    const { project, diagnostics } = ourProjectOf(c);
-    expect(project, diagnostics.join("\n")).toBeDefined();
-    for (const [name, theirs] of Object.entries(reference.config.services ?? {})) {
-      const service = project!.services.find((s) => s.name === name);
-      if (!service) {
-        // compose2units compiles images, not builds: such a service must have said why.
-        expect(diagnostics.some((d) => d.includes(`"${name}"`)), `${name} is missing without a diagnostic:\n${diagnostics.join("\n")}`).toBe(true);
-        continue;
+  it.each(cases.map((c) => [c.name, c] as const))(
+    "%s",
+    (_name, c) => {
+      const reference = referenceOf(c);
+      if (!reference.ok) {
+        // Our own agreement cases are written for docker-compose 1.29: it must accept them.
+        expect(c.name.startsWith("agreement/"), `docker-compose rejected ${c.name}: ${reference.reason}`).toBe(false);
+        return;
       }
-      const a = fromDockerCompose(theirs);
-      const b = fromModel(service);
-      for (const aspect of ASPECTS) {
-        const intended = INTENDED_DIFFERENCES.find((d) => d.case === c.name && d.service === name && d.aspect === aspect);
-        if (intended) expect(b[aspect], `intended difference no longer differs: ${intended.reason}`).not.toEqual(a[aspect]);
-        else expect(b[aspect], `${c.name}: service ${name}: ${aspect}`).toEqual(a[aspect]);
+      const { project, diagnostics } = ourProjectOf(c);
+      expect(project, diagnostics.join("\n")).toBeDefined();
+      for (const [name, theirs] of Object.entries(reference.config.services ?? {})) {
+        const service = project!.services.find((s) => s.name === name);
+        if (!service) {
+          // compose2units compiles images, not builds: such a service must have said why.
+          expect(
+            diagnostics.some((d) => d.includes(`"${name}"`)),
+            `${name} is missing without a diagnostic:\n${diagnostics.join("\n")}`,
+          ).toBe(true);
+          continue;
+        }
+        const a = fromDockerCompose(theirs);
+        const b = fromModel(service);
+        for (const aspect of ASPECTS) {
+          const intended = INTENDED_DIFFERENCES.find((d) => d.case === c.name && d.service === name && d.aspect === aspect);
+          if (intended) expect(b[aspect], `intended difference no longer differs: ${intended.reason}`).not.toEqual(a[aspect]);
+          else expect(b[aspect], `${c.name}: service ${name}: ${aspect}`).toEqual(a[aspect]);
+        }
       }
-    }
-  }, 30_000);
+    },
+    30_000,
+  );
 
   it("compared every intended difference it lists, and a good share of the corpus", () => {
     const outcomes = cases.map(outcomeOf);

@@ -10,11 +10,23 @@ const values = (text: string, lookup?: (n: string) => string | undefined) => {
 
 describe("the env file parser follows docker compose's rules", () => {
   it("comments, blank lines, export, spaces around =, empty values", () => {
-    expect(values("# a comment\n\n  # indented comment\nexport A=1\nexport\tB=2\nC = spaced  \nD=\nE=''\nF=\"\"\n")).toEqual({ A: "1", B: "2", C: "spaced", D: "", E: "", F: "" });
+    expect(values("# a comment\n\n  # indented comment\nexport A=1\nexport\tB=2\nC = spaced  \nD=\nE=''\nF=\"\"\n")).toEqual({
+      A: "1",
+      B: "2",
+      C: "spaced",
+      D: "",
+      E: "",
+      F: "",
+    });
   });
 
   it("an inline comment needs a space before #; a quoted # is text", () => {
-    expect(values('A=value # comment\nB=a#b\nC="quoted # hash" # comment\nD=\'single # hash\'\n')).toEqual({ A: "value", B: "a#b", C: "quoted # hash", D: "single # hash" });
+    expect(values("A=value # comment\nB=a#b\nC=\"quoted # hash\" # comment\nD='single # hash'\n")).toEqual({
+      A: "value",
+      B: "a#b",
+      C: "quoted # hash",
+      D: "single # hash",
+    });
   });
 
   it("the YAML-like NAME: value form", () => {
@@ -25,7 +37,7 @@ describe("the env file parser follows docker compose's rules", () => {
     expect(values("a.b=1\nc-d=2\ne[0]=3\n")).toEqual({ "a.b": "1", "c-d": "2", "e[0]": "3" });
   });
 
-  it("single quotes are literal; double quotes know \\n \\t \\\\ \\\" \\$ and octal \\0NNN", () => {
+  it('single quotes are literal; double quotes know \\n \\t \\\\ \\" \\$ and octal \\0NNN', () => {
     expect(values("A='x\\ny $HOME'\n" + 'B="x\\ny\\tz \\\\ \\"q\\" \\$HOME \\0101 \\q"\n')).toEqual({ A: "x\\ny $HOME", B: 'x\ny\tz \\ "q" $HOME A \\q' });
   });
 
@@ -35,7 +47,13 @@ describe("the env file parser follows docker compose's rules", () => {
 
   it("a bare name takes its value from the environment, or is left out", () => {
     const r = parseDotenv("SET\nUNSET\n");
-    expect(r).toEqual({ ok: true, entries: [{ name: "SET", value: undefined, line: 1 }, { name: "UNSET", value: undefined, line: 2 }] });
+    expect(r).toEqual({
+      ok: true,
+      entries: [
+        { name: "SET", value: undefined, line: 1 },
+        { name: "UNSET", value: undefined, line: 2 },
+      ],
+    });
   });
 
   it("with a lookup, ${...} in unquoted and double-quoted values is substituted from earlier lines, then the lookup", () => {
@@ -77,7 +95,9 @@ describe("env_file on a service", () => {
   });
 
   it("a list: later files win, and may use the earlier ones' values", () => {
-    const r = load({ ...files, "compose.yaml": "services:\n  web:\n    image: nginx\n    env_file: [web.env, local.env]\n" }, ["compose.yaml"], { projectName: "p" });
+    const r = load({ ...files, "compose.yaml": "services:\n  web:\n    image: nginx\n    env_file: [web.env, local.env]\n" }, ["compose.yaml"], {
+      projectName: "p",
+    });
     expect(env(r.service("web"))).toMatchObject({ A: "from-web.env", B: "from-local.env", C: "from-local.env" });
   });
 
@@ -91,19 +111,26 @@ describe("env_file on a service", () => {
   });
 
   it("long syntax: required: false skips a missing file, a required one is an error at its entry", () => {
-    const text = "services:\n  web:\n    image: nginx\n    env_file:\n      - path: ./missing-optional.env\n        required: false\n      - path: ./missing.env\n      - web.env\n";
+    const text =
+      "services:\n  web:\n    image: nginx\n    env_file:\n      - path: ./missing-optional.env\n        required: false\n      - path: ./missing.env\n      - web.env\n";
     const r = load({ ...files, "compose.yaml": text }, ["compose.yaml"], { projectName: "p" });
     expect(r.errors).toEqual(['compose.yaml:7:9: error missing-input: service "web": env_file missing.env not found']);
   });
 
   it("each variable keeps the file and line it was written on", () => {
-    const r = load({ ...files, "compose.yaml": "services:\n  web:\n    image: nginx\n    env_file: web.env\n    environment:\n      OWN: 1\n" }, ["compose.yaml"], { projectName: "p" });
+    const r = load(
+      { ...files, "compose.yaml": "services:\n  web:\n    image: nginx\n    env_file: web.env\n    environment:\n      OWN: 1\n" },
+      ["compose.yaml"],
+      { projectName: "p" },
+    );
     const at = Object.fromEntries(r.service("web").environment.map((e) => [e.name, where(e.at)]));
     expect(at).toMatchObject({ A: "web.env:2:1", URL: "web.env:4:1", OWN: "compose.yaml:6:12" });
   });
 
   it("a malformed env file is an error at its line", () => {
-    const r = load({ "bad.env": "A=1\nB='open\n", "compose.yaml": "services:\n  web:\n    image: nginx\n    env_file: bad.env\n" }, ["compose.yaml"], { projectName: "p" });
+    const r = load({ "bad.env": "A=1\nB='open\n", "compose.yaml": "services:\n  web:\n    image: nginx\n    env_file: bad.env\n" }, ["compose.yaml"], {
+      projectName: "p",
+    });
     expect(r.errors).toEqual(['bad.env:2:1: error invalid-env-file: service "web": unterminated single quote']);
   });
 });
@@ -161,7 +188,9 @@ describe("~ in the paths of files read while compiling", () => {
       `compose.yaml:1:11: error missing-input: included file ~/shared.yaml not found ${note}`,
       `compose.yaml:4:21: error missing-input: service "web" extends a service in ~/base.yaml, which cannot be read ${note}`,
     ]);
-    const withoutInclude = load({ "compose.yaml": "services:\n  web:\n    image: nginx\n    env_file: ~/web.env\n    secrets: [pw]\nsecrets:\n  pw: {file: ~/pw.txt}\n" });
+    const withoutInclude = load({
+      "compose.yaml": "services:\n  web:\n    image: nginx\n    env_file: ~/web.env\n    secrets: [pw]\nsecrets:\n  pw: {file: ~/pw.txt}\n",
+    });
     expect(withoutInclude.errors).toEqual([
       `compose.yaml:4:15: error missing-input: service "web": env_file ~/web.env not found ${note}`,
       `compose.yaml:7:14: error missing-input: secret "pw": file ~/pw.txt not found ${note}`,

@@ -33,10 +33,9 @@ volumes:
     expect(web.command?.value).toEqual(["serve", "--web"]);
     expect(env(web)).toEqual({ LEVEL: "debug", REGION: "eu" });
     expect(web.ports.map((p) => `${p.published}:${p.target}`)).toEqual(["8080:80", "9090:90"]);
-    expect(web.mounts.map((m) => `${m.type === "bind" ? m.source : m.type === "volume" ? m.volume : ""}:${m.target}:${"readOnly" in m && m.readOnly ? "ro" : "rw"}`)).toEqual([
-      "data:/data:rw",
-      "/srv/p/web-conf:/conf:ro",
-    ]);
+    expect(
+      web.mounts.map((m) => `${m.type === "bind" ? m.source : m.type === "volume" ? m.volume : ""}:${m.target}:${"readOnly" in m && m.readOnly ? "ro" : "rw"}`),
+    ).toEqual(["data:/data:rw", "/srv/p/web-conf:/conf:ro"]);
     expect(web.healthcheck).toMatchObject({ kind: "exec", argv: ["curl", "-f", "localhost"], intervalSeconds: 10 });
     // The base stays a service of its own.
     expect(r.service("base").command?.value).toEqual(["serve"]);
@@ -46,7 +45,8 @@ volumes:
     const r = load(
       {
         "compose.yaml": "services:\n  web:\n    extends:\n      file: lib/common.yml\n      service: tpl\n    environment: [OWN=1]\n",
-        "lib/common.yml": "services:\n  tpl:\n    extends:\n      file: ../base/base.yml\n      service: root\n    image: example/web:2\n    env_file: common.env\n    volumes: [./static:/static]\n",
+        "lib/common.yml":
+          "services:\n  tpl:\n    extends:\n      file: ../base/base.yml\n      service: root\n    image: example/web:2\n    env_file: common.env\n    volumes: [./static:/static]\n",
         "lib/common.env": "FROM_COMMON=yes\n",
         "base/base.yml": "services:\n  root:\n    image: example/root\n    build: ./ctx\n    volumes: [../shared:/shared]\n    environment: [ROOT=1]\n",
       },
@@ -66,7 +66,10 @@ volumes:
 
   it("chains: a base that extends another base", () => {
     const r = load(
-      { "compose.yaml": "services:\n  a:\n    image: x\n    environment: [A=1]\n  b:\n    extends: a\n    environment: [B=1]\n  c:\n    extends: {service: b}\n    environment: [C=1]\n" },
+      {
+        "compose.yaml":
+          "services:\n  a:\n    image: x\n    environment: [A=1]\n  b:\n    extends: a\n    environment: [B=1]\n  c:\n    extends: {service: b}\n    environment: [C=1]\n",
+      },
       ["compose.yaml"],
       { projectName: "p" },
     );
@@ -80,7 +83,10 @@ volumes:
 
   it("a cycle across files", () => {
     const r = load(
-      { "compose.yaml": "services:\n  a:\n    image: x\n    extends: {file: other.yml, service: b}\n", "other.yml": "services:\n  b:\n    extends: {file: compose.yaml, service: a}\n" },
+      {
+        "compose.yaml": "services:\n  a:\n    image: x\n    extends: {file: other.yml, service: b}\n",
+        "other.yml": "services:\n  b:\n    extends: {file: compose.yaml, service: a}\n",
+      },
       ["compose.yaml"],
       { projectName: "p" },
     );
@@ -89,7 +95,11 @@ volumes:
 
   it("an undefined base or an unreadable file is an error at the reference", () => {
     const r = load(
-      { "compose.yaml": "services:\n  a:\n    extends: nope\n  b:\n    extends:\n      file: missing.yml\n      service: x\n  c:\n    extends: {file: other.yml, service: gone}\n", "other.yml": "services:\n  here:\n    image: x\n" },
+      {
+        "compose.yaml":
+          "services:\n  a:\n    extends: nope\n  b:\n    extends:\n      file: missing.yml\n      service: x\n  c:\n    extends: {file: other.yml, service: gone}\n",
+        "other.yml": "services:\n  here:\n    image: x\n",
+      },
       ["compose.yaml"],
       { projectName: "p" },
     );
@@ -102,7 +112,10 @@ volumes:
 
   it("!reset in the extending service drops what the base set", () => {
     const r = load(
-      { "compose.yaml": "services:\n  a:\n    image: x\n    ports: ['80:80']\n    command: [run]\n  b:\n    extends: a\n    ports: !reset []\n    command: !reset null\n" },
+      {
+        "compose.yaml":
+          "services:\n  a:\n    image: x\n    ports: ['80:80']\n    command: [run]\n  b:\n    extends: a\n    ports: !reset []\n    command: !reset null\n",
+      },
       ["compose.yaml"],
       { projectName: "p" },
     );

@@ -22,7 +22,9 @@ describe("version detection, as docker-compose 1.x does it", () => {
 
 describe("the four formats load to the same model", () => {
   const body = (indent: string) =>
-    [`web:`, `  image: nginx:1.25`, `  ports: ["8080:80"]`, `  environment: [A=1]`, `  links: [db]`, `db:`, `  image: postgres:16`].map((l) => indent + l).join("\n") + "\n";
+    [`web:`, `  image: nginx:1.25`, `  ports: ["8080:80"]`, `  environment: [A=1]`, `  links: [db]`, `db:`, `  image: postgres:16`]
+      .map((l) => indent + l)
+      .join("\n") + "\n";
   const variants = {
     v1: body(""),
     "2.x": `version: "2.4"\nservices:\n${body("  ")}`,

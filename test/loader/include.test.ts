@@ -3,9 +3,11 @@ import { env, load, where } from "./support.js";
 
 describe("include", () => {
   const files = {
-    "compose.yaml": "include:\n  - db/compose.yaml\n  - path: [cache/compose.yaml, cache/override.yaml]\n    env_file: cache.env\nservices:\n  web:\n    image: web:${TAG}\n    depends_on: [db, cache]\n",
+    "compose.yaml":
+      "include:\n  - db/compose.yaml\n  - path: [cache/compose.yaml, cache/override.yaml]\n    env_file: cache.env\nservices:\n  web:\n    image: web:${TAG}\n    depends_on: [db, cache]\n",
     ".env": "TAG=main\n",
-    "db/compose.yaml": "services:\n  db:\n    image: postgres:${PG:-15}\n    volumes: [./init:/docker-entrypoint-initdb.d, pgdata:/var/lib/postgresql/data]\n    env_file: db.env\nvolumes:\n  pgdata:\n",
+    "db/compose.yaml":
+      "services:\n  db:\n    image: postgres:${PG:-15}\n    volumes: [./init:/docker-entrypoint-initdb.d, pgdata:/var/lib/postgresql/data]\n    env_file: db.env\nvolumes:\n  pgdata:\n",
     "db/.env": "PG=16\nTAG=from-db-dotenv\n",
     "db/db.env": "POSTGRES_DB=app\n",
     "cache/compose.yaml": "services:\n  cache:\n    image: redis:${REDIS}\n",
@@ -44,7 +46,11 @@ describe("include", () => {
   });
 
   it("an include cycle is an error at the include", () => {
-    const c = load({ "compose.yaml": "include: [a.yaml]\nservices: {}\n", "a.yaml": "include: [compose.yaml]\nservices:\n  a: {image: x}\n" }, ["compose.yaml"], { projectName: "p" });
+    const c = load(
+      { "compose.yaml": "include: [a.yaml]\nservices: {}\n", "a.yaml": "include: [compose.yaml]\nservices:\n  a: {image: x}\n" },
+      ["compose.yaml"],
+      { projectName: "p" },
+    );
     expect(c.errors).toEqual(["a.yaml:1:11: error include-cycle: include cycle: compose.yaml includes a.yaml includes compose.yaml"]);
   });
 
@@ -69,9 +75,13 @@ describe("include", () => {
   });
 
   it("a service may extend a service of an included project", () => {
-    const c = load({ ...files, "compose.yaml": "include: [db/compose.yaml]\nservices:\n  replica:\n    extends: db\n    command: [postgres, -c, hot_standby=on]\n" }, ["compose.yaml"], {
-      projectName: "p",
-    });
+    const c = load(
+      { ...files, "compose.yaml": "include: [db/compose.yaml]\nservices:\n  replica:\n    extends: db\n    command: [postgres, -c, hot_standby=on]\n" },
+      ["compose.yaml"],
+      {
+        projectName: "p",
+      },
+    );
     expect(c.errors).toEqual([]);
     expect(c.service("replica").image.ref.value).toBe("postgres:16");
   });

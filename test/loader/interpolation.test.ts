@@ -41,7 +41,10 @@ describe("interpolation in values", () => {
   });
 
   it("substitutes a $ that a double-quoted escape writes, as compose does after parsing", () => {
-    const r = load({ "compose.yaml": 'services:\n  app:\n    image: "\\x24{REGISTRY}/app"\n' }, ["compose.yaml"], { projectName: "p", environment: { REGISTRY: "r.example" } });
+    const r = load({ "compose.yaml": 'services:\n  app:\n    image: "\\x24{REGISTRY}/app"\n' }, ["compose.yaml"], {
+      projectName: "p",
+      environment: { REGISTRY: "r.example" },
+    });
     expect(r.errors).toEqual([]);
     expect(r.service("app").image.ref.value).toBe("r.example/app");
   });
@@ -62,11 +65,10 @@ describe("where variables come from", () => {
   });
 
   it("--env-file replaces .env, and later env files win over earlier ones", () => {
-    const r = load(
-      { "compose.yaml": compose, ".env": "TAG=dotenv\n", "prod.env": "TAG=prod\nFROM=prod\n", "local.env": "FROM=local\n" },
-      ["compose.yaml"],
-      { projectName: "p", envFiles: ["prod.env", "local.env"] },
-    );
+    const r = load({ "compose.yaml": compose, ".env": "TAG=dotenv\n", "prod.env": "TAG=prod\nFROM=prod\n", "local.env": "FROM=local\n" }, ["compose.yaml"], {
+      projectName: "p",
+      envFiles: ["prod.env", "local.env"],
+    });
     expect(r.errors).toEqual([]);
     expect(r.service("app").image.ref.value).toBe("app:prod");
     expect(env(r.service("app"))).toEqual({ FROM: "local" });
@@ -78,13 +80,19 @@ describe("where variables come from", () => {
   });
 
   it("values in .env may use the process environment and earlier lines", () => {
-    const r = load({ "compose.yaml": compose, ".env": 'BASE=1.2\nTAG="${BASE}-${SUFFIX}"\nFROM=$TAG\n' }, ["compose.yaml"], { projectName: "p", environment: { SUFFIX: "rc1" } });
+    const r = load({ "compose.yaml": compose, ".env": 'BASE=1.2\nTAG="${BASE}-${SUFFIX}"\nFROM=$TAG\n' }, ["compose.yaml"], {
+      projectName: "p",
+      environment: { SUFFIX: "rc1" },
+    });
     expect(r.service("app").image.ref.value).toBe("app:1.2-rc1");
     expect(env(r.service("app"))).toEqual({ FROM: "1.2-rc1" });
   });
 
   it("COMPOSE_DISABLE_ENV_FILE turns the default .env off", () => {
-    const r = load({ "compose.yaml": compose, ".env": "TAG=dotenv\nFROM=x\n" }, ["compose.yaml"], { projectName: "p", environment: { COMPOSE_DISABLE_ENV_FILE: "1", TAG: "t", FROM: "f" } });
+    const r = load({ "compose.yaml": compose, ".env": "TAG=dotenv\nFROM=x\n" }, ["compose.yaml"], {
+      projectName: "p",
+      environment: { COMPOSE_DISABLE_ENV_FILE: "1", TAG: "t", FROM: "f" },
+    });
     expect(r.service("app").image.ref.value).toBe("app:t");
   });
 
@@ -101,9 +109,13 @@ describe("where variables come from", () => {
 
 describe("problems, located", () => {
   it("a required variable that is missing is an error at its value, carrying its message", () => {
-    const r = load({ "compose.yaml": "services:\n  web:\n    image: nginx\n    environment:\n      KEY: ${API_KEY:?set API_KEY to the production key}\n" }, ["compose.yaml"], {
-      projectName: "p",
-    });
+    const r = load(
+      { "compose.yaml": "services:\n  web:\n    image: nginx\n    environment:\n      KEY: ${API_KEY:?set API_KEY to the production key}\n" },
+      ["compose.yaml"],
+      {
+        projectName: "p",
+      },
+    );
     expect(r.errors).toEqual(["compose.yaml:5:12: error interpolation: set API_KEY to the production key"]);
   });
 
@@ -142,6 +154,8 @@ describe("problems, located", () => {
 
   it("a malformed substitution is an error at its value", () => {
     const r = load({ "compose.yaml": "services:\n  web:\n    image: nginx\n    command: echo ${oops\n" }, ["compose.yaml"], { projectName: "p" });
-    expect(r.errors).toEqual(['compose.yaml:4:14: error interpolation: invalid substitution of oops at character 12 of the value: "}", ":-", "-", ":?", "?", ":+" or "+" must follow the name']);
+    expect(r.errors).toEqual([
+      'compose.yaml:4:14: error interpolation: invalid substitution of oops at character 12 of the value: "}", ":-", "-", ":?", "?", ":+" or "+" must follow the name',
+    ]);
   });
 });

@@ -74,7 +74,10 @@ networks:
 `;
 
 describe("merging -f files with the spec's rules", () => {
-  const r = load({ "compose.yaml": BASE, "compose.prod.yaml": OVERRIDE }, ["compose.yaml", "compose.prod.yaml"], { projectName: "p", environment: { TOKEN: "t" } });
+  const r = load({ "compose.yaml": BASE, "compose.prod.yaml": OVERRIDE }, ["compose.yaml", "compose.prod.yaml"], {
+    projectName: "p",
+    environment: { TOKEN: "t" },
+  });
   const web = () => r.service("web");
 
   it("loads without errors", () => {
@@ -94,7 +97,11 @@ describe("merging -f files with the spec's rules", () => {
   });
 
   it("ports are unique by host IP, published port, target and protocol, however spelled", () => {
-    expect(web().ports.map((p) => `${p.hostIp ?? ""}:${p.published}:${p.target}/${p.protocol}`)).toEqual([":8080:80/tcp", "127.0.0.1:9000:9000/tcp", ":443:443/tcp"]);
+    expect(web().ports.map((p) => `${p.hostIp ?? ""}:${p.published}:${p.target}/${p.protocol}`)).toEqual([
+      ":8080:80/tcp",
+      "127.0.0.1:9000:9000/tcp",
+      ":443:443/tcp",
+    ]);
   });
 
   it("a redefined port or volume takes the later file's place and position", () => {
@@ -151,49 +158,73 @@ describe("merge tags and special cases", () => {
   });
 
   it("!reset of a whole service removes it", () => {
-    const r = load({ "compose.yaml": "services:\n  a: {image: x}\n  b: {image: y}\n", "o.yaml": "services:\n  b: !reset {}\n" }, ["compose.yaml", "o.yaml"], { projectName: "p" });
+    const r = load({ "compose.yaml": "services:\n  a: {image: x}\n  b: {image: y}\n", "o.yaml": "services:\n  b: !reset {}\n" }, ["compose.yaml", "o.yaml"], {
+      projectName: "p",
+    });
     expect(r.project!.services.map((s) => s.name)).toEqual(["a"]);
   });
 
   it("build: a string and a mapping merge as one mapping", () => {
-    const r = load({ "compose.yaml": "services:\n  a:\n    image: x\n    build: ./ctx\n", "o.yaml": "services:\n  a:\n    build:\n      dockerfile: Dockerfile.prod\n" }, ["compose.yaml", "o.yaml"], {
-      projectName: "p",
-    });
+    const r = load(
+      { "compose.yaml": "services:\n  a:\n    image: x\n    build: ./ctx\n", "o.yaml": "services:\n  a:\n    build:\n      dockerfile: Dockerfile.prod\n" },
+      ["compose.yaml", "o.yaml"],
+      {
+        projectName: "p",
+      },
+    );
     expect(r.errors).toEqual([]);
   });
 
   it("logging options merge when the driver is the same, and are replaced when it changes", () => {
     const flags = (override: string) => {
       const r = load(
-        { "compose.yaml": "services:\n  a:\n    image: x\n    logging: {driver: syslog, options: {tag: a, syslog-facility: daemon}}\n", "o.yaml": `services:\n  a:\n    logging: ${override}\n` },
+        {
+          "compose.yaml": "services:\n  a:\n    image: x\n    logging: {driver: syslog, options: {tag: a, syslog-facility: daemon}}\n",
+          "o.yaml": `services:\n  a:\n    logging: ${override}\n`,
+        },
         ["compose.yaml", "o.yaml"],
         { projectName: "p" },
       );
-      return containerFlags(r.service("a")).map((f) => f.argv.join(" ")).filter((f) => f.startsWith("--log"));
+      return containerFlags(r.service("a"))
+        .map((f) => f.argv.join(" "))
+        .filter((f) => f.startsWith("--log"));
     };
     expect(flags("{options: {tag: b}}")).toEqual(["--log-driver syslog", "--log-opt tag=b", "--log-opt syslog-facility=daemon"]);
     expect(flags("{driver: journald, options: {tag: c}}")).toEqual(["--log-driver journald", "--log-opt tag=c"]);
   });
 
   it("a mapping cannot be merged with a list of another kind: a located error", () => {
-    const r = load({ "compose.yaml": "services:\n  a:\n    image: x\n    healthcheck: {test: [CMD, 'true']}\n", "o.yaml": "services:\n  a:\n    healthcheck: [nope]\n" }, ["compose.yaml", "o.yaml"], {
-      projectName: "p",
-    });
+    const r = load(
+      { "compose.yaml": "services:\n  a:\n    image: x\n    healthcheck: {test: [CMD, 'true']}\n", "o.yaml": "services:\n  a:\n    healthcheck: [nope]\n" },
+      ["compose.yaml", "o.yaml"],
+      {
+        projectName: "p",
+      },
+    );
     expect(r.errors).toEqual(["o.yaml:3:18: error merge-conflict: services.a.healthcheck: cannot merge a list into a mapping declared at compose.yaml:4:18"]);
   });
 
   it("a mapping value that is no single value stays itself in the merged list: the schema reports it in its file", () => {
     const r = load(
-      { "compose.yaml": "services:\n  a:\n    image: x\n    environment: [A=1]\n", "o.yaml": "services:\n  a:\n    environment:\n      B: [1]\n      C: {x: 1}\n" },
+      {
+        "compose.yaml": "services:\n  a:\n    image: x\n    environment: [A=1]\n",
+        "o.yaml": "services:\n  a:\n    environment:\n      B: [1]\n      C: {x: 1}\n",
+      },
       ["compose.yaml", "o.yaml"],
       { projectName: "p" },
     );
-    expect(r.errors).toEqual(["o.yaml:4:10: error schema: services.a.environment[1]: must be a string", "o.yaml:5:10: error schema: services.a.environment[2]: must be a string"]);
+    expect(r.errors).toEqual([
+      "o.yaml:4:10: error schema: services.a.environment[1]: must be a string",
+      "o.yaml:5:10: error schema: services.a.environment[2]: must be a string",
+    ]);
   });
 
   it("extra_hosts: a host given a list of addresses gives host=address entries when merged", () => {
     const r = load(
-      { "compose.yaml": "services:\n  a:\n    image: x\n    extra_hosts: ['db=10.0.0.1']\n", "o.yaml": "services:\n  a:\n    extra_hosts:\n      cache: [10.0.0.2]\n" },
+      {
+        "compose.yaml": "services:\n  a:\n    image: x\n    extra_hosts: ['db=10.0.0.1']\n",
+        "o.yaml": "services:\n  a:\n    extra_hosts:\n      cache: [10.0.0.2]\n",
+      },
       ["compose.yaml", "o.yaml"],
       { projectName: "p" },
     );
@@ -202,7 +233,9 @@ describe("merge tags and special cases", () => {
   });
 
   it("duplicates within one file are removed as compose does", () => {
-    const r = load({ "compose.yaml": "services:\n  a:\n    image: x\n    ports: ['80:80', '80:80/tcp']\n    environment: [A=1, A=2]\n" }, ["compose.yaml"], { projectName: "p" });
+    const r = load({ "compose.yaml": "services:\n  a:\n    image: x\n    ports: ['80:80', '80:80/tcp']\n    environment: [A=1, A=2]\n" }, ["compose.yaml"], {
+      projectName: "p",
+    });
     expect(r.service("a").ports).toHaveLength(1);
     expect(env(r.service("a"))).toEqual({ A: "2" });
   });

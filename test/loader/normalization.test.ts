@@ -137,7 +137,14 @@ describe("normalization into the model", () => {
   });
 
   it("healthcheck: a string test is CMD-SHELL, durations are seconds", () => {
-    expect(r.service("web").healthcheck).toMatchObject({ kind: "shell", command: "curl -f http://localhost", intervalSeconds: 90, timeoutSeconds: 0.5, startPeriodSeconds: 7200, retries: 5 });
+    expect(r.service("web").healthcheck).toMatchObject({
+      kind: "shell",
+      command: "curl -f http://localhost",
+      intervalSeconds: 90,
+      timeoutSeconds: 0.5,
+      startPeriodSeconds: 7200,
+      retries: 5,
+    });
     expect(r.service("web").stop.gracePeriodSeconds).toBe(60);
   });
 
@@ -179,7 +186,8 @@ describe("semantic checks the schema cannot make, each at its value", () => {
 
   it("~ in a bind source is root's home, with a warning at the source; ~user is refused", () => {
     const tilde = load({
-      "compose.yaml": "services:\n  web:\n    image: nginx\n    volumes:\n      - ~/data:/data\n      - type: bind\n        source: '~'\n        target: /home\n",
+      "compose.yaml":
+        "services:\n  web:\n    image: nginx\n    volumes:\n      - ~/data:/data\n      - type: bind\n        source: '~'\n        target: /home\n",
     });
     expect(tilde.service("web").mounts.map((m) => (m.type === "bind" ? m.source : m.type))).toEqual(["/root/data", "/root"]);
     expect(tilde.warnings).toEqual([
@@ -234,32 +242,52 @@ describe("semantic checks the schema cannot make, each at its value", () => {
       ["--gpus", 'count=1,"capabilities=gpu",driver=nvidia', "compose.yaml:8:15"],
       ["--gpus", '"device=0,3","capabilities=gpu,utility"', "compose.yaml:9:15"],
     ]);
-    const tpu = load({ "compose.yaml": "services:\n  ml:\n    image: trainer\n    deploy:\n      resources:\n        reservations:\n          devices:\n            - capabilities: [tpu]\n" });
+    const tpu = load({
+      "compose.yaml":
+        "services:\n  ml:\n    image: trainer\n    deploy:\n      resources:\n        reservations:\n          devices:\n            - capabilities: [tpu]\n",
+    });
     expect(tpu.errors).toEqual([
       "compose.yaml:8:15: error unsupported-key: docker run can reserve only GPU devices (capabilities: [gpu], as --gpus); other device capabilities have no flag",
     ]);
   });
 
   it("attach and develop, which only steer docker compose itself, are ignored with a warning at each", () => {
-    const r = load({ "compose.yaml": "services:\n  web:\n    image: nginx\n    attach: false\n    develop:\n      watch: [{path: ./src, action: sync, target: /app}]\n" });
+    const r = load({
+      "compose.yaml": "services:\n  web:\n    image: nginx\n    attach: false\n    develop:\n      watch: [{path: ./src, action: sync, target: /app}]\n",
+    });
     expect(r.errors).toEqual([]);
-    expect(r.warnings.map((w) => w.replace(/: warning unsupported-key: service "web": (\w+) .*/, " $1"))).toEqual(["compose.yaml:4:5 attach", "compose.yaml:5:5 develop"]);
+    expect(r.warnings.map((w) => w.replace(/: warning unsupported-key: service "web": (\w+) .*/, " $1"))).toEqual([
+      "compose.yaml:4:5 attach",
+      "compose.yaml:5:5 develop",
+    ]);
     expect(containerFlags(r.service("web"))).toEqual([]);
   });
 
   it("port, duration, size and restart syntax", () => {
     const bad = load(
-      { "compose.yaml": "services:\n  web:\n    image: nginx\n    ports: ['80:80:80x']\n    healthcheck: {test: [CMD, 'true'], interval: often}\n    mem_limit: lots\n    restart: sometimes\n" },
+      {
+        "compose.yaml":
+          "services:\n  web:\n    image: nginx\n    ports: ['80:80:80x']\n    healthcheck: {test: [CMD, 'true'], interval: often}\n    mem_limit: lots\n    restart: sometimes\n",
+      },
       ["compose.yaml"],
       { projectName: "p" },
     );
-    expect(bad.errors.map((e) => e.replace(/: error [a-z-]+: .*/, ""))).toEqual(["compose.yaml:4:13", "compose.yaml:5:50", "compose.yaml:6:16", "compose.yaml:7:14"]);
+    expect(bad.errors.map((e) => e.replace(/: error [a-z-]+: .*/, ""))).toEqual([
+      "compose.yaml:4:13",
+      "compose.yaml:5:50",
+      "compose.yaml:6:16",
+      "compose.yaml:7:14",
+    ]);
   });
 
   it("a service that depends on a service with errors says so, so that every service is accounted for", () => {
-    const bad = load({ "compose.yaml": "services:\n  app:\n    build: .\n  web:\n    image: nginx\n    depends_on: [app]\n  edge:\n    image: nginx\n    links: [web]\n" }, ["compose.yaml"], {
-      projectName: "p",
-    });
+    const bad = load(
+      { "compose.yaml": "services:\n  app:\n    build: .\n  web:\n    image: nginx\n    depends_on: [app]\n  edge:\n    image: nginx\n    links: [web]\n" },
+      ["compose.yaml"],
+      {
+        projectName: "p",
+      },
+    );
     expect(bad.errors).toEqual([
       expect.stringMatching(/^compose\.yaml:3:5: error unsupported-key: service "app" has build: but no image/),
       'compose.yaml:6:18: error undefined-reference: service "web" depends on "app", which has errors',
@@ -268,7 +296,9 @@ describe("semantic checks the schema cannot make, each at its value", () => {
   });
 
   it("a malformed service is left out and reported; the others still load", () => {
-    const bad = load({ "compose.yaml": "services:\n  good:\n    image: nginx\n  bad:\n    image: nginx\n    prots: [80]\n" }, ["compose.yaml"], { projectName: "p" });
+    const bad = load({ "compose.yaml": "services:\n  good:\n    image: nginx\n  bad:\n    image: nginx\n    prots: [80]\n" }, ["compose.yaml"], {
+      projectName: "p",
+    });
     expect(bad.errors).toEqual(['compose.yaml:6:5: error schema: services.bad: unknown key "prots"']);
     expect(bad.project!.services.map((s) => s.name)).toEqual(["good"]);
   });

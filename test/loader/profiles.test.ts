@@ -22,7 +22,12 @@ describe("profiles", () => {
   it("a service without profiles is always on; profiled ones only with an active profile", () => {
     expect(names(load({ "compose.yaml": COMPOSE }, ["compose.yaml"], { projectName: "p" }))).toEqual(["web"]);
     expect(names(load({ "compose.yaml": COMPOSE }, ["compose.yaml"], { projectName: "p", profiles: ["tools"] }))).toEqual(["admin", "web"]);
-    expect(names(load({ "compose.yaml": COMPOSE }, ["compose.yaml"], { projectName: "p", profiles: ["debug"] }))).toEqual(["admin", "debug", "web", "web-debug"]);
+    expect(names(load({ "compose.yaml": COMPOSE }, ["compose.yaml"], { projectName: "p", profiles: ["debug"] }))).toEqual([
+      "admin",
+      "debug",
+      "web",
+      "web-debug",
+    ]);
   });
 
   it("* activates every profile", () => {
@@ -32,11 +37,14 @@ describe("profiles", () => {
   it("COMPOSE_PROFILES (comma-separated) when no profile is given, from the environment or .env", () => {
     expect(names(load({ "compose.yaml": COMPOSE }, ["compose.yaml"], { projectName: "p", environment: { COMPOSE_PROFILES: "tools, debug" } }))).toHaveLength(4);
     expect(names(load({ "compose.yaml": COMPOSE, ".env": "COMPOSE_PROFILES=tools\n" }, ["compose.yaml"], { projectName: "p" }))).toEqual(["admin", "web"]);
-    expect(names(load({ "compose.yaml": COMPOSE }, ["compose.yaml"], { projectName: "p", profiles: ["tools"], environment: { COMPOSE_PROFILES: "debug" } }))).toEqual(["admin", "web"]);
+    expect(
+      names(load({ "compose.yaml": COMPOSE }, ["compose.yaml"], { projectName: "p", profiles: ["tools"], environment: { COMPOSE_PROFILES: "debug" } })),
+    ).toEqual(["admin", "web"]);
   });
 
   it("an active service that depends on a service whose profiles are off is an error, unless the dependency is not required", () => {
-    const text = "services:\n  web:\n    image: nginx\n    depends_on:\n      debug:\n        condition: service_started\n  debug:\n    image: busybox\n    profiles: [debug]\n";
+    const text =
+      "services:\n  web:\n    image: nginx\n    depends_on:\n      debug:\n        condition: service_started\n  debug:\n    image: busybox\n    profiles: [debug]\n";
     expect(load({ "compose.yaml": text }, ["compose.yaml"], { projectName: "p" }).errors).toEqual([
       'compose.yaml:5:7: error undefined-reference: service "web" depends on "debug", whose profiles are not active',
     ]);
@@ -56,7 +64,10 @@ describe("profiles", () => {
   });
 
   it("services left out by a selection are not checked", () => {
-    const r = load({ "compose.yaml": "services:\n  ok:\n    image: x\n  broken:\n    build: .\n    prots: []\n" }, ["compose.yaml"], { projectName: "p", services: ["ok"] });
+    const r = load({ "compose.yaml": "services:\n  ok:\n    image: x\n  broken:\n    build: .\n    prots: []\n" }, ["compose.yaml"], {
+      projectName: "p",
+      services: ["ok"],
+    });
     expect(r.errors).toEqual([]);
     expect(names(r)).toEqual(["ok"]);
   });

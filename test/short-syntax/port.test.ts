@@ -68,6 +68,7 @@ describe("the port short syntax, [[HOST_IP:][HOST_PORT]:]CONTAINER_PORT[/PROTOCO
 
   it("reads expose entries: a port or range with an optional protocol", () => {
     for (const ok of ["3000", "8000-8010", "53/udp", "9/sctp", "65535/tcp"]) expect(parseExposedPort(ok)).toEqual({ ok: true, value: ok });
-    for (const bad of ["", "x", "70000", "90-80", "80/icmp", "80/TCP", "80:80"]) expect(parseExposedPort(bad)).toEqual({ ok: false, reason: `invalid exposed port "${bad}"` });
+    for (const bad of ["", "x", "70000", "90-80", "80/icmp", "80/TCP", "80:80"])
+      expect(parseExposedPort(bad)).toEqual({ ok: false, reason: `invalid exposed port "${bad}"` });
   });
 });

@@ -56,6 +56,7 @@ describe("volumes_from, SERVICE[:ro|rw] or container:NAME[:ro|rw]", () => {
 
   it("refuses other modes and extra fields", () => {
     const reason = (text: string) => ({ ok: false, reason: `invalid volumes_from "${text}": expected SERVICE[:ro|rw] or container:NAME[:ro|rw]` });
-    for (const bad of ["", ":ro", "data:z", "data:ro:x", "container:", "container:store:rw:x", "container:store:z"]) expect(parseVolumesFrom(bad)).toEqual(reason(bad));
+    for (const bad of ["", ":ro", "data:z", "data:ro:x", "container:", "container:store:rw:x", "container:store:z"])
+      expect(parseVolumesFrom(bad)).toEqual(reason(bad));
   });
 });

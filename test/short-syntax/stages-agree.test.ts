@@ -29,7 +29,11 @@ describe("short syntax read the same way by every stage", () => {
       { projectName: "p", projectDirectory: "/srv/p" },
     );
     expect(r.errors).toEqual([]);
-    expect(r.service("web").mounts.map((m) => (m.type === "bind" ? `${m.source}:${m.target}` : m.type))).toEqual(["/project/lib/.hidden:/a", "/project/lib/conf:/b", "/abs:/c"]);
+    expect(r.service("web").mounts.map((m) => (m.type === "bind" ? `${m.source}:${m.target}` : m.type))).toEqual([
+      "/project/lib/.hidden:/a",
+      "/project/lib/conf:/b",
+      "/abs:/c",
+    ]);
   });
 
   it("service selection follows the references normalization reads", () => {

@@ -35,7 +35,14 @@ describe("the volume short syntax, [SOURCE:]TARGET[:MODES]", () => {
   it("types every mode word, bind options on named volumes too", () => {
     expect(value("./conf:/etc/nginx:ro,z")).toEqual({ type: "bind", source: "./conf", target: "/etc/nginx", readOnly: true, bind: { selinux: "z" } });
     expect(value("/a:/b:rshared,Z")).toEqual({ type: "bind", source: "/a", target: "/b", readOnly: false, bind: { propagation: "rshared", selinux: "Z" } });
-    expect(value("data:/d:nocopy,cached")).toEqual({ type: "volume", source: "data", target: "/d", readOnly: false, volume: { nocopy: true }, consistency: "cached" });
+    expect(value("data:/d:nocopy,cached")).toEqual({
+      type: "volume",
+      source: "data",
+      target: "/d",
+      readOnly: false,
+      volume: { nocopy: true },
+      consistency: "cached",
+    });
     expect(value("data:/d:z")).toMatchObject({ type: "volume", bind: { selinux: "z" } });
     for (const p of ["shared", "slave", "private", "rshared", "rslave", "rprivate"]) expect(value(`/a:/b:${p}`).bind).toEqual({ propagation: p });
     for (const c of ["cached", "delegated", "consistent"]) expect(value(`/a:/b:${c}`).consistency).toBe(c);

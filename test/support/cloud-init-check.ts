@@ -55,7 +55,8 @@ function differences(compiled: Compiled, reading: CloudInitReading): string[] {
   if (!coreos) {
     const runcmd = (reading.runcmd as unknown[] | undefined) ?? [];
     const ours = runcmd.slice(-3);
-    if (!ours.every((c) => Array.isArray(c) && c[0] === "systemctl" && c.every((w) => typeof w === "string" && /^[\w@.:-]+$/.test(w)))) out.push(`runcmd ends ${JSON.stringify(ours)}`);
+    if (!ours.every((c) => Array.isArray(c) && c[0] === "systemctl" && c.every((w) => typeof w === "string" && /^[\w@.:-]+$/.test(w))))
+      out.push(`runcmd ends ${JSON.stringify(ours)}`);
   }
   return out;
 }
@@ -70,4 +71,3 @@ export function readBackWithCloudInit(all: readonly Compiled[], scratch: string)
   const readings = cloudInitRead(paths);
   return all.flatMap((c, i) => differences(c, readings[i]!).map((d) => `${c.label}: ${d}`));
 }
-

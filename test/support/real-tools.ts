@@ -93,5 +93,8 @@ export function cloudInitRead(files: readonly string[]): CloudInitReading[] {
   requireRealTag("cloud-init's YAML loader");
   const r = spawnSync("/usr/bin/python3", [CLOUD_INIT_READ, ...files], { encoding: "utf8", maxBuffer: 1 << 30 });
   if (r.status !== 0) throw new Error(`cloud-init-read.py failed: ${r.stderr}`);
-  return r.stdout.trim().split("\n").map((line) => JSON.parse(line) as CloudInitReading);
+  return r.stdout
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line) as CloudInitReading);
 }

@@ -112,7 +112,10 @@ const CONTAINER_RULES: readonly (readonly [composeKey: string, rule: Rule])[] = 
 
 /** `docker create` flags for the service's container settings and its external links. */
 export function containerFlags(service: Service): DockerFlag[] {
-  return [...CONTAINER_RULES.flatMap(([, rule]) => rule(service.container)), ...service.externalLinks.map((l) => flag(l.at, "--link", `${l.container}:${l.alias}`))];
+  return [
+    ...CONTAINER_RULES.flatMap(([, rule]) => rule(service.container)),
+    ...service.externalLinks.map((l) => flag(l.at, "--link", `${l.container}:${l.alias}`)),
+  ];
 }
 
 /** `docker create`'s healthcheck flags. docker run takes only the shell form: an exec-form test is quoted into one shell command. */
@@ -140,7 +143,11 @@ function goDuration(seconds: number): string {
 /** The mount as `--tmpfs` or `--volume`, the source already the name docker knows. */
 export function mountFlag(m: Mount, source: string | undefined): string[] {
   if (m.type === "tmpfs") {
-    const options = [...(m.size !== undefined ? [`size=${m.size}`] : []), ...(m.mode !== undefined ? [`mode=${m.mode.toString(8)}`] : []), ...(m.readOnly ? ["ro"] : [])];
+    const options = [
+      ...(m.size !== undefined ? [`size=${m.size}`] : []),
+      ...(m.mode !== undefined ? [`mode=${m.mode.toString(8)}`] : []),
+      ...(m.readOnly ? ["ro"] : []),
+    ];
     return ["--tmpfs", options.length > 0 ? `${m.target}:${options.join(",")}` : m.target];
   }
   const options = [
@@ -169,7 +176,12 @@ export function networkCreateFlags(n: Network): DockerFlag[] {
       ? [
           ...text(ipam.driver, "--ipam-driver"),
           ...pairs(ipam.options, "--ipam-opt"),
-          ...ipam.config.flatMap((pool) => [...text(pool.subnet, "--subnet"), ...text(pool.ipRange, "--ip-range"), ...text(pool.gateway, "--gateway"), ...pairs(pool.auxAddresses, "--aux-address")]),
+          ...ipam.config.flatMap((pool) => [
+            ...text(pool.subnet, "--subnet"),
+            ...text(pool.ipRange, "--ip-range"),
+            ...text(pool.gateway, "--gateway"),
+            ...pairs(pool.auxAddresses, "--aux-address"),
+          ]),
         ]
       : []),
     ...pairs(n.labels, "--label"),

@@ -69,7 +69,9 @@ const CREATE: FlagTable = {
   "--volumes-from": same,
   // podman 4.3 also reads a command whose first word is CMD, CMD-SHELL or none as its own syntax.
   "--health-cmd": keepUnless((command) =>
-    isJsonList(command) || ["CMD", "CMD-SHELL", "none"].includes(command.split(" ")[0]!) ? `podman reads the health command "${command}" as its own syntax (healthcheck)` : undefined,
+    isJsonList(command) || ["CMD", "CMD-SHELL", "none"].includes(command.split(" ")[0]!)
+      ? `podman reads the health command "${command}" as its own syntax (healthcheck)`
+      : undefined,
   ),
   "--health-interval": same,
   "--health-timeout": same,
@@ -152,7 +154,9 @@ const DOCKER_NETWORK_OPTIONS: Readonly<Record<string, string>> = {
 };
 
 const NETWORK_CREATE: FlagTable = {
-  "--driver": keepUnless((driver) => (NETWORK_DRIVERS.includes(driver) ? undefined : `network driver "${driver}" is not one of podman's (${NETWORK_DRIVERS.join(", ")})`)),
+  "--driver": keepUnless((driver) =>
+    NETWORK_DRIVERS.includes(driver) ? undefined : `network driver "${driver}" is not one of podman's (${NETWORK_DRIVERS.join(", ")})`,
+  ),
   "--opt": {
     takesValue: true,
     spell: (flag, value = "") => {
@@ -170,7 +174,11 @@ const NETWORK_CREATE: FlagTable = {
   "--ipam-driver": {
     takesValue: true,
     spell: (flag, value = ""): FlagSpelling | FlagUnsupported =>
-      value === "default" ? local([]) : ["host-local", "dhcp", "none"].includes(value) ? local([flag, value]) : { unsupported: `IPAM driver "${value}" is not one of podman's (host-local, dhcp, none)` },
+      value === "default"
+        ? local([])
+        : ["host-local", "dhcp", "none"].includes(value)
+          ? local([flag, value])
+          : { unsupported: `IPAM driver "${value}" is not one of podman's (host-local, dhcp, none)` },
   },
   "--subnet": same,
   "--ip-range": same,

@@ -10,37 +10,44 @@ import { renderUnit } from "./unit-file.js";
  * never rebooted would otherwise fill its disk with them.
  */
 export function cleanupService(project: Project, engine: Engine, header: readonly string[], diagnostics: DiagnosticBag): string | undefined {
-  return renderUnit(header, [
-    {
-      name: "Unit",
-      entries: [
-        ["Description", `${project.name}: remove dangling ${engine.name} images`],
-        ...dependencyEntries(engine.resourceDependencies),
-      ],
-    },
-    {
-      name: "Service",
-      entries: [
-        ["Type", "oneshot"],
-        // Through sh, so the unit does not depend on the script's exec bit (nor do checks of it on its presence).
-        ["ExecStart", `${SHELL} ${cleanupScriptHostPath(project)}`],
-      ],
-    },
-  ], diagnostics, "image cleanup");
+  return renderUnit(
+    header,
+    [
+      {
+        name: "Unit",
+        entries: [["Description", `${project.name}: remove dangling ${engine.name} images`], ...dependencyEntries(engine.resourceDependencies)],
+      },
+      {
+        name: "Service",
+        entries: [
+          ["Type", "oneshot"],
+          // Through sh, so the unit does not depend on the script's exec bit (nor do checks of it on its presence).
+          ["ExecStart", `${SHELL} ${cleanupScriptHostPath(project)}`],
+        ],
+      },
+    ],
+    diagnostics,
+    "image cleanup",
+  );
 }
 
 export function cleanupTimer(project: Project, engine: Engine, header: readonly string[], diagnostics: DiagnosticBag): string | undefined {
-  return renderUnit(header, [
-    { name: "Unit", entries: [["Description", `${project.name}: remove dangling ${engine.name} images daily`]] },
-    {
-      name: "Timer",
-      entries: [
-        ["OnCalendar", "daily"],
-        // Catch up after the host was off at the scheduled time; spread many hosts over an hour.
-        ["Persistent", "true"],
-        ["RandomizedDelaySec", "1h"],
-      ],
-    },
-    { name: "Install", entries: [["WantedBy", "timers.target"]] },
-  ], diagnostics, "image cleanup");
+  return renderUnit(
+    header,
+    [
+      { name: "Unit", entries: [["Description", `${project.name}: remove dangling ${engine.name} images daily`]] },
+      {
+        name: "Timer",
+        entries: [
+          ["OnCalendar", "daily"],
+          // Catch up after the host was off at the scheduled time; spread many hosts over an hour.
+          ["Persistent", "true"],
+          ["RandomizedDelaySec", "1h"],
+        ],
+      },
+      { name: "Install", entries: [["WantedBy", "timers.target"]] },
+    ],
+    diagnostics,
+    "image cleanup",
+  );
 }

@@ -47,11 +47,19 @@ export function createCommand(ordered: OrderedProject, service: Service, engine:
   const mode = service.networkMode;
   if (mode) {
     // Docker's default bridge is where a container goes without --network: v1 files run there.
-    if (mode.kind !== "bridge") flags(mode.at, "--network", mode.kind === "service" ? `container:${container(mode.service)}` : mode.kind === "container" ? `container:${mode.container}` : mode.kind);
+    if (mode.kind !== "bridge")
+      flags(
+        mode.at,
+        "--network",
+        mode.kind === "service" ? `container:${container(mode.service)}` : mode.kind === "container" ? `container:${mode.container}` : mode.kind,
+      );
   }
   const [first] = service.networks;
   if (first) flags(first.at, "--network", networkName(project, first), ...endpointArgs(service, first, "--network-alias"));
-  for (const [flag, m] of [["--ipc", service.ipc], ["--pid", service.pid]] as const) {
+  for (const [flag, m] of [
+    ["--ipc", service.ipc],
+    ["--pid", service.pid],
+  ] as const) {
     if (m) flags(m.at, flag, m.kind === "service" ? `container:${container(m.service)}` : m.value);
   }
   for (const p of service.ports) {
@@ -95,7 +103,12 @@ export function connectCommands(project: Project, service: Service, engine: Engi
   for (const n of service.networks.slice(1)) {
     const spelled = spellFlags(engine, "network connect", endpointArgs(service, n, "--alias"), n.at, `service "${service.name}"`, diagnostics);
     if (!spelled) supported = false;
-    else commands.push(new CommandLine(engine.binary).add(...spelled.global, "network", "connect").addFrom(n.at, ...spelled.local, "--", networkName(project, n), service.containerName));
+    else
+      commands.push(
+        new CommandLine(engine.binary)
+          .add(...spelled.global, "network", "connect")
+          .addFrom(n.at, ...spelled.local, "--", networkName(project, n), service.containerName),
+      );
   }
   return supported ? commands : undefined;
 }

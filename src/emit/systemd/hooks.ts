@@ -15,7 +15,10 @@ export function hookCommand(project: Project, service: Service, { key, index, ho
   if (hook.privileged) cmd.add("--privileged");
   if (hook.workingDir) cmd.add("--workdir").addFrom(hook.workingDir.at, hook.workingDir.value);
   if (hook.environment.length > 0) cmd.add("--env-file", hookEnvFileHostPath(project, service.name, key, index));
-  return cmd.add("--").addFrom(service.at, service.containerName).addFrom(hook.command.at, ...hook.command.value);
+  return cmd
+    .add("--")
+    .addFrom(service.at, service.containerName)
+    .addFrom(hook.command.at, ...hook.command.value);
 }
 
 /** A hook with the number its env file is named by. */

@@ -37,9 +37,7 @@ export function imageSteps(project: Project, service: Service, host: HostOptions
     case "missing":
       return [
         {
-          command: new CommandLine(SHELL)
-            .add("-c", `${inspect} -- "$1" >/dev/null 2>&1 || exec ${pull} -- "$1"`, "pull-if-missing")
-            .addFrom(ref.at, ref.value),
+          command: new CommandLine(SHELL).add("-c", `${inspect} -- "$1" >/dev/null 2>&1 || exec ${pull} -- "$1"`, "pull-if-missing").addFrom(ref.at, ref.value),
           ignoreFailure: false,
         },
       ];
@@ -47,15 +45,10 @@ export function imageSteps(project: Project, service: Service, host: HostOptions
       return [
         {
           command: new CommandLine(SHELL)
-            .add(
-              "-c",
-              `${inspect} -- "$1" >/dev/null 2>&1 || { echo "image $1 is not on this host and pull_policy is never" >&2; exit 1; }`,
-              "require-image",
-            )
+            .add("-c", `${inspect} -- "$1" >/dev/null 2>&1 || { echo "image $1 is not on this host and pull_policy is never" >&2; exit 1; }`, "require-image")
             .addFrom(ref.at, ref.value),
           ignoreFailure: false,
         },
       ];
   }
 }
-

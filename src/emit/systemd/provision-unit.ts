@@ -14,8 +14,8 @@ import { renderUnit } from "./unit-file.js";
 export function provisionUnit(project: Project, bundle: BundleOptions, header: readonly string[], diagnostics: DiagnosticBag): string | undefined {
   const script = [
     "set -eu",
-    'tmp=$(mktemp)',
-    'trap \'rm -f "$tmp"\' EXIT',
+    "tmp=$(mktemp)",
+    "trap 'rm -f \"$tmp\"' EXIT",
     'curl --fail --silent --show-error --location --retry 5 --output "$tmp" "$1"',
     'echo "$3  $tmp" | sha256sum --check --status || { echo "bundle $1 does not match SHA-256 $3" >&2; exit 1; }',
     'mkdir -p "$2"',
@@ -24,23 +24,28 @@ export function provisionUnit(project: Project, bundle: BundleOptions, header: r
   const what = "provisioning bundle";
   const text = new CommandLine(SHELL).add("-c", script, "provision", bundle.url, bundleDirectory(project, bundle), bundle.sha256).render(diagnostics, what);
   if (text === undefined) return undefined;
-  return renderUnit(header, [
-    {
-      name: "Unit",
-      entries: [
-        ["Description", `${project.name}: download and unpack the provisioning bundle`],
-        ["Wants", "network-online.target"],
-        ["After", "network-online.target"],
-      ],
-    },
-    {
-      name: "Service",
-      entries: [
-        ["Type", "oneshot"],
-        ["RemainAfterExit", "yes"],
-        ["TimeoutStartSec", "1800"],
-        ["ExecStart", text],
-      ],
-    },
-  ], diagnostics, what);
+  return renderUnit(
+    header,
+    [
+      {
+        name: "Unit",
+        entries: [
+          ["Description", `${project.name}: download and unpack the provisioning bundle`],
+          ["Wants", "network-online.target"],
+          ["After", "network-online.target"],
+        ],
+      },
+      {
+        name: "Service",
+        entries: [
+          ["Type", "oneshot"],
+          ["RemainAfterExit", "yes"],
+          ["TimeoutStartSec", "1800"],
+          ["ExecStart", text],
+        ],
+      },
+    ],
+    diagnostics,
+    what,
+  );
 }

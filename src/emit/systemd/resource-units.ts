@@ -64,21 +64,23 @@ function ensureUnit(spec: EnsureSpec, header: readonly string[], diagnostics: Di
   }
   const text = cmd.render(diagnostics, what);
   if (text === undefined || !supported) return undefined;
-  return renderUnit(header, [
-    {
-      name: "Unit",
-      entries: [
-        ["Description", spec.description, spec.at],
-        ...dependencyEntries(engine.resourceDependencies),
-      ],
-    },
-    {
-      name: "Service",
-      entries: [
-        ["Type", "oneshot"],
-        ["RemainAfterExit", "yes"],
-        ["ExecStart", text, cmd.widestSource()],
-      ],
-    },
-  ], diagnostics, what);
+  return renderUnit(
+    header,
+    [
+      {
+        name: "Unit",
+        entries: [["Description", spec.description, spec.at], ...dependencyEntries(engine.resourceDependencies)],
+      },
+      {
+        name: "Service",
+        entries: [
+          ["Type", "oneshot"],
+          ["RemainAfterExit", "yes"],
+          ["ExecStart", text, cmd.widestSource()],
+        ],
+      },
+    ],
+    diagnostics,
+    what,
+  );
 }

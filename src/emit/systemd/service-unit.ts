@@ -33,7 +33,14 @@ const STOP_MARGIN_SECONDS = 30;
  * attached so that every network is connected before it runs. systemd is
  * the only supervisor: Docker's own `--restart` is never used.
  */
-export function serviceUnit(ordered: OrderedProject, service: Service, host: HostOptions, engine: Engine, header: readonly string[], diagnostics: DiagnosticBag): string | undefined {
+export function serviceUnit(
+  ordered: OrderedProject,
+  service: Service,
+  host: HostOptions,
+  engine: Engine,
+  header: readonly string[],
+  diagnostics: DiagnosticBag,
+): string | undefined {
   const { project, byName } = ordered;
   const oneshot = ordered.runsToCompletion.has(service.name);
   const what = `service "${service.name}"`;
@@ -115,7 +122,11 @@ export function serviceUnit(ordered: OrderedProject, service: Service, host: Hos
   // A failed pre_stop hook must not keep the container from stopping.
   for (const h of hooks) if (h.key === "pre_stop") line("ExecStop", hookCommand(project, service, h, engine), true);
   // The container may already be gone (it exited, and --rm removed it); that is not a failed stop.
-  line("ExecStop", new CommandLine(engine.binary).add("stop", "--time", String(service.stop.gracePeriodSeconds), "--").addFrom(service.at, service.containerName), true);
+  line(
+    "ExecStop",
+    new CommandLine(engine.binary).add("stop", "--time", String(service.stop.gracePeriodSeconds), "--").addFrom(service.at, service.containerName),
+    true,
+  );
   if (unrepresentable) return undefined;
 
   const unit: UnitSection = {
@@ -132,7 +143,12 @@ export function serviceUnit(ordered: OrderedProject, service: Service, host: Hos
   const serviceSection: UnitSection = {
     name: "Service",
     entries: [
-      ...(oneshot ? ([["Type", "oneshot"], ["RemainAfterExit", "yes"]] as const) : ([["Type", "simple"]] as const)),
+      ...(oneshot
+        ? ([
+            ["Type", "oneshot"],
+            ["RemainAfterExit", "yes"],
+          ] as const)
+        : ([["Type", "simple"]] as const)),
       // A one-shot job runs inside its start job, so it gets no bound beyond the image's.
       ["TimeoutStartSec", oneshot ? "infinity" : String(IMAGE_TIMEOUT_SECONDS + waitSeconds)],
       ["TimeoutStopSec", String(service.stop.gracePeriodSeconds + STOP_MARGIN_SECONDS)],
@@ -157,9 +173,15 @@ function restartSettings(service: Service, oneshot: boolean): UnitEntry[] {
       return [["Restart", "no"]];
     case "always":
     case "unless-stopped":
-      return [["Restart", oneshot ? "on-failure" : "always"], ["RestartSec", "2"]];
+      return [
+        ["Restart", oneshot ? "on-failure" : "always"],
+        ["RestartSec", "2"],
+      ];
     case "on-failure":
-      return [["Restart", "on-failure"], ["RestartSec", "2"]];
+      return [
+        ["Restart", "on-failure"],
+        ["RestartSec", "2"],
+      ];
   }
 }
 
@@ -168,7 +190,10 @@ function startLimits(service: Service, oneshot: boolean): UnitEntry[] {
   if (r.mode === "no") return [];
   if (r.mode === "on-failure" && r.maxRetries !== undefined) {
     // The first start plus N restarts, counted over the unit's whole life.
-    return [["StartLimitIntervalSec", "infinity"], ["StartLimitBurst", String(r.maxRetries + 1)]];
+    return [
+      ["StartLimitIntervalSec", "infinity"],
+      ["StartLimitBurst", String(r.maxRetries + 1)],
+    ];
   }
   return oneshot ? [] : [["StartLimitIntervalSec", "0"]];
 }

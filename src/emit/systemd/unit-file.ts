@@ -60,7 +60,8 @@ function entryProblem(key: string, value: string): string | undefined {
   const bad = lineProblem(value);
   if (bad !== undefined) return `${bad}, which a systemd unit line cannot carry`;
   const bytes = Buffer.byteLength(key, "utf8") + 1 + Buffer.byteLength(value, "utf8");
-  if (bytes > MAX_UNIT_LINE_BYTES) return `would be ${bytes} bytes long; systemd reads lines of at most ${MAX_UNIT_LINE_BYTES} bytes and would not load the unit: shorten the value`;
+  if (bytes > MAX_UNIT_LINE_BYTES)
+    return `would be ${bytes} bytes long; systemd reads lines of at most ${MAX_UNIT_LINE_BYTES} bytes and would not load the unit: shorten the value`;
   if (key.startsWith("Exec")) {
     const command = value.replace(EXEC_PREFIXES, "");
     const exe = command.slice(0, command.indexOf(" ") < 0 ? undefined : command.indexOf(" "));

@@ -115,7 +115,12 @@ function invalidName(name: string, beforeValue: boolean): string {
   return name.includes(" ") || name.includes("\t") ? `invalid variable name "${name}" (a name cannot contain spaces)` : `invalid variable name "${name}"`;
 }
 
-function expand(raw: string, defined: ReadonlyMap<string, string>, lookup: DotenvLookup | undefined, budget: LoadBudget | undefined): { ok: true; text: string } | { ok: false; message: string } {
+function expand(
+  raw: string,
+  defined: ReadonlyMap<string, string>,
+  lookup: DotenvLookup | undefined,
+  budget: LoadBudget | undefined,
+): { ok: true; text: string } | { ok: false; message: string } {
   if (!lookup || !raw.includes("$")) return { ok: true, text: raw };
   const env = new Proxy({} as Record<string, string | undefined>, {
     get: (_t, name) => (typeof name === "string" ? (defined.get(name) ?? lookup(name)) : undefined),

@@ -34,12 +34,17 @@ export function findComposeFiles(
     return undefined;
   }
   for (const ignored of found.ignored) {
-    diagnostics.warning("missing-input", `${display(ignored)} is ignored: ${display(found.files[0]!)} is used, as docker compose would`, { file: display(ignored), line: 1, column: 1 });
+    diagnostics.warning("missing-input", `${display(ignored)} is ignored: ${display(found.files[0]!)} is used, as docker compose would`, {
+      file: display(ignored),
+      line: 1,
+      column: 1,
+    });
   }
   const out: { path: string; content: string }[] = [];
   for (const path of found.files) {
     const content = readFile(path);
-    if (content === undefined) diagnostics.error("missing-input", `compose file ${display(path)} ${whyUnread(path)}`, { file: display(path), line: 1, column: 1 });
+    if (content === undefined)
+      diagnostics.error("missing-input", `compose file ${display(path)} ${whyUnread(path)}`, { file: display(path), line: 1, column: 1 });
     else out.push({ path, content });
   }
   return out.length === found.files.length ? out : undefined;

@@ -32,9 +32,12 @@ export function readInputs(given: readonly SourceFile[], options: LoadOptions, d
   // Reported once, where the file is read; the text goes on, so one bad byte costs one error. Only compose
   // files are kept for code frames (the loader adds those it reads): a frame of an env file or a secret
   // would print the very value a message takes care not to quote.
-  const reader = inputReader((path) => (contents.has(path) ? contents.get(path) : baseRead(path)), (path, text) => {
-    if (!contents.has(path)) reportIllFormed(display(path), text, diagnostics);
-  });
+  const reader = inputReader(
+    (path) => (contents.has(path) ? contents.get(path) : baseRead(path)),
+    (path, text) => {
+      if (!contents.has(path)) reportIllFormed(display(path), text, diagnostics);
+    },
+  );
   const displayNames = new Map<string, string>(given.map((f) => [posix.resolve(cwd, f.path), f.path]));
   const display = (path: string) => displayNames.get(path) ?? displayPath(path, cwd);
   let refusedGiven = false;

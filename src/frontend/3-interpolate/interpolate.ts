@@ -8,9 +8,7 @@ import { BUDGET_SPENT, formatBytes, LIMITS, type LoadBudget } from "../limits.js
 export type Environment = Readonly<Record<string, string | undefined>>;
 
 /** The outcome of substituting one string: the text, or why it cannot be substituted. */
-export type Substitution =
-  | { readonly ok: true; readonly text: string; readonly unset: readonly string[] }
-  | { readonly ok: false; readonly message: string };
+export type Substitution = { readonly ok: true; readonly text: string; readonly unset: readonly string[] } | { readonly ok: false; readonly message: string };
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
 
@@ -67,7 +65,8 @@ class Substituter {
       }
       out += this.dollar();
       // Checked as it grows: values that double at each step reach gigabytes in a few dozen lines.
-      if (out.length > this.maxLength) throw new SubstitutionError(`substituting variables makes this value longer than ${formatBytes(LIMITS.substitutedValueChars)}`);
+      if (out.length > this.maxLength)
+        throw new SubstitutionError(`substituting variables makes this value longer than ${formatBytes(LIMITS.substitutedValueChars)}`);
     }
     if (nested) throw new SubstitutionError(`missing "}" at the end of the value`);
     return out;
@@ -99,7 +98,8 @@ class Substituter {
     const rest = this.src.slice(this.pos);
     const operator = /^(:-|-|:\?|\?|:\+|\+)/.exec(rest)?.[0];
     if (!operator) {
-      if (rest[0] !== "}") throw new SubstitutionError(`invalid substitution of ${name} at ${this.where()}: "}", ":-", "-", ":?", "?", ":+" or "+" must follow the name`);
+      if (rest[0] !== "}")
+        throw new SubstitutionError(`invalid substitution of ${name} at ${this.where()}: "}", ":-", "-", ":?", "?", ":+" or "+" must follow the name`);
       this.pos++;
       return this.lookup(name) ?? this.markUnset(name);
     }

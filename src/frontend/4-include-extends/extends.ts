@@ -107,7 +107,11 @@ export class ExtendsResolver {
       if (!loaded) {
         const refused = this.host.readFile(path) === undefined && this.host.exists(path);
         const why = refused ? this.host.whyUnread(path) : "cannot be read";
-        diagnostics.error("missing-input", `service "${name}" extends a service in ${this.host.display(path)}, which ${why}${unexpandedHomeNote(written, environment)}`, file.at);
+        diagnostics.error(
+          "missing-input",
+          `service "${name}" extends a service in ${this.host.display(path)}, which ${why}${unexpandedHomeNote(written, environment)}`,
+          file.at,
+        );
         return { kind: "done", service: own, cycle: false };
       }
       baseLayer = loaded;

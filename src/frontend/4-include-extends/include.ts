@@ -92,7 +92,11 @@ export class IncludeResolver {
       }
       const content = this.host.readFile(p.abs);
       if (content === undefined) {
-        diagnostics.error("missing-input", `included file ${this.host.display(p.abs)} ${this.host.whyUnread(p.abs)}${unexpandedHomeNote(p.value, including)}`, p.at);
+        diagnostics.error(
+          "missing-input",
+          `included file ${this.host.display(p.abs)} ${this.host.whyUnread(p.abs)}${unexpandedHomeNote(p.value, including)}`,
+          p.at,
+        );
         continue;
       }
       const loaded = this.loadLayer(p.abs, content, this.host.display(p.abs), childScope);

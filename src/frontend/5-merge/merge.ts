@@ -49,7 +49,11 @@ export function mergeMappings(base: TreeMap, over: TreeMap, path: readonly strin
 
 function mismatch(base: Tree, over: Tree, path: readonly string[], diagnostics: DiagnosticBag): Tree {
   const kind = (t: Tree) => (t.kind === "map" ? "a mapping" : t.kind === "seq" ? "a list" : "a single value");
-  diagnostics.error("merge-conflict", `${readablePath("/" + path.join("/"))}: cannot merge ${kind(over)} into ${kind(base)} declared at ${base.at.file}:${base.at.line}:${base.at.column}`, over.at);
+  diagnostics.error(
+    "merge-conflict",
+    `${readablePath("/" + path.join("/"))}: cannot merge ${kind(over)} into ${kind(base)} declared at ${base.at.file}:${base.at.line}:${base.at.column}`,
+    over.at,
+  );
   return over;
 }
 
@@ -76,11 +80,9 @@ const mergeBuild: Merger = (base, over, path, diagnostics) => {
   return mergeMappings(asBuild(base), asBuild(over), path, diagnostics);
 };
 
-const mergeDependsOn: Merger = (base, over, path, diagnostics) =>
-  mergeMappings(asMapping(base, true), asMapping(over, true), path, diagnostics);
+const mergeDependsOn: Merger = (base, over, path, diagnostics) => mergeMappings(asMapping(base, true), asMapping(over, true), path, diagnostics);
 
-const mergeNetworks: Merger = (base, over, path, diagnostics) =>
-  mergeMappings(asMapping(base, false), asMapping(over, false), path, diagnostics);
+const mergeNetworks: Merger = (base, over, path, diagnostics) => mergeMappings(asMapping(base, false), asMapping(over, false), path, diagnostics);
 
 /** Logging options merge only when both sides name the same driver, or one names none. */
 const mergeLogging: Merger = (base, over, path, diagnostics) => {

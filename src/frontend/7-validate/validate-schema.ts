@@ -27,9 +27,7 @@ export function validateAgainstSchema(document: RawValue, locations: LocationInd
  * does have.
  */
 function summarize(errors: readonly ErrorObject[]): ErrorObject[] {
-  const alternatives = errors
-    .filter((e) => e.keyword === "anyOf" || e.keyword === "oneOf")
-    .sort((a, b) => a.schemaPath.length - b.schemaPath.length);
+  const alternatives = errors.filter((e) => e.keyword === "anyOf" || e.keyword === "oneOf").sort((a, b) => a.schemaPath.length - b.schemaPath.length);
   const dropped = new Set<ErrorObject>();
   const synthesized: ErrorObject[] = [];
 
@@ -69,7 +67,9 @@ function summarize(errors: readonly ErrorObject[]): ErrorObject[] {
 }
 
 function listTypes(types: string[]): string {
-  const names = types.flatMap((t) => t.split(",")).map((t) => (t === "array" ? "a list" : t === "object" ? "a mapping" : t === "null" ? "empty" : t === "integer" ? "an integer" : `a ${t}`));
+  const names = types
+    .flatMap((t) => t.split(","))
+    .map((t) => (t === "array" ? "a list" : t === "object" ? "a mapping" : t === "null" ? "empty" : t === "integer" ? "an integer" : `a ${t}`));
   const unique = [...new Set(names)].sort();
   if (unique.length <= 1) return unique[0] ?? "of another type";
   return unique.slice(0, -1).join(", ") + " or " + unique[unique.length - 1];
@@ -80,7 +80,11 @@ function describe(error: ErrorObject): { pointer: string; onKey: boolean; messag
   const prefix = place ? `${place}: ` : "";
   if (error.propertyName !== undefined) {
     const pattern = error.keyword === "pattern" ? ` (allowed: ${String(error.params.pattern)})` : "";
-    return { pointer: `${error.instancePath}/${escapePointer(error.propertyName)}`, onKey: true, message: `${prefix}invalid name "${error.propertyName}"${pattern}` };
+    return {
+      pointer: `${error.instancePath}/${escapePointer(error.propertyName)}`,
+      onKey: true,
+      message: `${prefix}invalid name "${error.propertyName}"${pattern}`,
+    };
   }
   switch (error.keyword) {
     case "additionalProperties": {
@@ -98,7 +102,11 @@ function describe(error: ErrorObject): { pointer: string; onKey: boolean; messag
         message: `${prefix}must be one of ${(error.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`,
       };
     case "type":
-      return { pointer: error.instancePath, onKey: false, message: `${prefix}${error.message?.startsWith("must be") && error.message.includes(" a ") ? error.message : `must be ${listTypes(String(error.params.type).split(","))}`}` };
+      return {
+        pointer: error.instancePath,
+        onKey: false,
+        message: `${prefix}${error.message?.startsWith("must be") && error.message.includes(" a ") ? error.message : `must be ${listTypes(String(error.params.type).split(","))}`}`,
+      };
     default:
       return { pointer: error.instancePath, onKey: false, message: `${prefix}${error.message ?? "is invalid"}` };
   }

@@ -1,5 +1,19 @@
 import type { DiagnosticCode } from "../../diagnostics.js";
-import type { BlockIo, ContainerSettings, DeployResources, Device, DeviceRate, DeviceRequest, ExtraHost, Gpus, Located, Logging, Resources, Setting, Ulimit } from "../../model/project.js";
+import type {
+  BlockIo,
+  ContainerSettings,
+  DeployResources,
+  Device,
+  DeviceRate,
+  DeviceRequest,
+  ExtraHost,
+  Gpus,
+  Located,
+  Logging,
+  Resources,
+  Setting,
+  Ulimit,
+} from "../../model/project.js";
 import { asBoolean, isMapping, keyValueEntries, scalarText, type Node } from "./context.js";
 import { byteCount, integerProblem, INT64_MAX, INT64_MIN, isByteSize, rangeText } from "./units-of-measure.js";
 
@@ -9,12 +23,50 @@ import { byteCount, integerProblem, INT64_MAX, INT64_MIN, isByteSize, rangeText 
  * modules of their own; how docker spells each of these is emit's business.
  */
 export const CONTAINER_KEYS = new Set([
-  "privileged", "read_only", "init", "tty", "stdin_open", "oom_kill_disable",
-  "cap_add", "cap_drop", "dns", "dns_search", "dns_opt", "security_opt", "group_add", "device_cgroup_rules",
-  "devices", "extra_hosts", "sysctls", "storage_opt", "ulimits", "logging", "gpus",
-  "shm_size", "mem_limit", "memswap_limit", "mem_reservation", "mem_swappiness", "cpus", "cpu_shares", "cpu_quota", "cpu_period",
-  "cpu_rt_runtime", "cpu_rt_period", "cpuset", "pids_limit", "oom_score_adj",
-  "userns_mode", "uts", "cgroup", "cgroup_parent", "platform", "runtime", "domainname", "mac_address", "blkio_config",
+  "privileged",
+  "read_only",
+  "init",
+  "tty",
+  "stdin_open",
+  "oom_kill_disable",
+  "cap_add",
+  "cap_drop",
+  "dns",
+  "dns_search",
+  "dns_opt",
+  "security_opt",
+  "group_add",
+  "device_cgroup_rules",
+  "devices",
+  "extra_hosts",
+  "sysctls",
+  "storage_opt",
+  "ulimits",
+  "logging",
+  "gpus",
+  "shm_size",
+  "mem_limit",
+  "memswap_limit",
+  "mem_reservation",
+  "mem_swappiness",
+  "cpus",
+  "cpu_shares",
+  "cpu_quota",
+  "cpu_period",
+  "cpu_rt_runtime",
+  "cpu_rt_period",
+  "cpuset",
+  "pids_limit",
+  "oom_score_adj",
+  "userns_mode",
+  "uts",
+  "cgroup",
+  "cgroup_parent",
+  "platform",
+  "runtime",
+  "domainname",
+  "mac_address",
+  "blkio_config",
 ]);
 
 export function normalizeContainerSettings(service: Node, name: string): ContainerSettings {
@@ -151,7 +203,12 @@ function resources(service: Node): Resources {
     ...optional("memswapLimit", size(service, "memswap_limit", true)),
     ...optional("memReservation", size(service, "mem_reservation")),
     // docker refuses other values itself, at create time: -1 leaves the kernel's default.
-    ...optional("memSwappiness", service.has("mem_swappiness") ? textValue(service, "mem_swappiness", (t) => integerProblem(t, -1n, 100n), "must be a whole number from 0 to 100 (or -1)") : undefined),
+    ...optional(
+      "memSwappiness",
+      service.has("mem_swappiness")
+        ? textValue(service, "mem_swappiness", (t) => integerProblem(t, -1n, 100n), "must be a whole number from 0 to 100 (or -1)")
+        : undefined,
+    ),
     ...optional("cpus", cpus(service, "cpus")),
     ...optional("cpuShares", wholeNumber(service, "cpu_shares")),
     ...optional("cpuQuota", wholeNumber(service, "cpu_quota")),
@@ -246,7 +303,8 @@ function deviceRequest(node: Node): DeviceRequest {
 }
 
 /** Docker takes a block IO weight from 10 to 1000, or 0 for the kernel's default. */
-const blkioWeightProblem: Check = (t) => (!/^\d+$/.test(t) ? "invalid-number" : Number(t) === 0 || (Number(t) >= 10 && Number(t) <= 1000) ? undefined : "out-of-range");
+const blkioWeightProblem: Check = (t) =>
+  !/^\d+$/.test(t) ? "invalid-number" : Number(t) === 0 || (Number(t) >= 10 && Number(t) <= 1000) ? undefined : "out-of-range";
 const WEIGHT_EXPECTED = "must be a whole number from 10 to 1000 (or 0)";
 const BPS_EXPECTED = "must be bytes per second such as 12mb or 1048576";
 const IOPS_EXPECTED = `must be a whole number of operations per second, at most ${INT64_MAX}`;
@@ -304,7 +362,11 @@ function deployResources(service: Node, name: string): DeployResources | undefin
   }
   const replicas = deploy.get("replicas");
   if (replicas !== undefined && replicas !== 1 && replicas !== "1") {
-    deploy.report("unsupported-value", `service "${name}": deploy.replicas other than 1 is not supported: each service runs one container under one unit`, "replicas");
+    deploy.report(
+      "unsupported-value",
+      `service "${name}": deploy.replicas other than 1 is not supported: each service runs one container under one unit`,
+      "replicas",
+    );
   }
   const limits = deploy.descend("resources", "limits");
   const reservations = deploy.descend("resources", "reservations");
@@ -318,10 +380,16 @@ function deployResources(service: Node, name: string): DeployResources | undefin
       const capabilities = request.get("capabilities");
       // docker run can reserve GPUs only (--gpus); compose sends any other capability to the engine's device drivers.
       if (Array.isArray(capabilities) && capabilities.some((c) => scalarText(c) === "gpu")) deviceRequests.push(deviceRequest(request));
-      else request.ctx.diagnostics.error("unsupported-key", "docker run can reserve only GPU devices (capabilities: [gpu], as --gpus); other device capabilities have no flag", request.keyAt("capabilities"));
+      else
+        request.ctx.diagnostics.error(
+          "unsupported-key",
+          "docker run can reserve only GPU devices (capabilities: [gpu], as --gpus); other device capabilities have no flag",
+          request.keyAt("capabilities"),
+        );
     });
   }
-  if (reservations?.has("cpus")) service.ctx.diagnostics.error("unsupported-key", "deploy.resources.reservations.cpus has no docker run equivalent", reservations.keyAt("cpus"));
+  if (reservations?.has("cpus"))
+    service.ctx.diagnostics.error("unsupported-key", "deploy.resources.reservations.cpus has no docker run equivalent", reservations.keyAt("cpus"));
   const limitCpus = limits && cpus(limits, "cpus");
   const limitMemory = limits && size(limits, "memory");
   const limitPids = limits && wholeNumber(limits, "pids");

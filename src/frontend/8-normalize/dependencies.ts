@@ -6,7 +6,9 @@ function explicitDependencies(node: Node): Dependency[] {
   if (Array.isArray(raw)) {
     return raw.flatMap((v, i) => {
       const service = scalarText(v);
-      return service ? [{ service, condition: "service_started", required: true, restart: false, origin: "depends_on", at: node.at("depends_on", i) } as const] : [];
+      return service
+        ? [{ service, condition: "service_started", required: true, restart: false, origin: "depends_on", at: node.at("depends_on", i) } as const]
+        : [];
     });
   }
   const map = node.child("depends_on");

@@ -12,6 +12,7 @@ export function checkExtension(node: Node): void {
     return;
   }
   for (const key of Object.keys(map.value)) {
-    if (!EXTENSION_KEYS.has(key)) node.ctx.diagnostics.error("unsupported-key", `x-compose2units: unknown key "${key}" (known: ${[...EXTENSION_KEYS].join(", ")})`, map.keyAt(key));
+    if (!EXTENSION_KEYS.has(key))
+      node.ctx.diagnostics.error("unsupported-key", `x-compose2units: unknown key "${key}" (known: ${[...EXTENSION_KEYS].join(", ")})`, map.keyAt(key));
   }
 }

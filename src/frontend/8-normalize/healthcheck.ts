@@ -20,16 +20,22 @@ export function normalizeHealthcheck(node: Node): Healthcheck | undefined {
   const retriesText = scalarText(hc.get("retries"));
   // docker keeps retries in an int; the bound keeps the wait a dependent allows (readiness.ts) a number systemd takes.
   const retriesProblem = retriesText === undefined ? undefined : integerProblem(retriesText, 0n, BigInt(MAX_RETRIES));
-  if (retriesProblem) hc.report(retriesProblem, `healthcheck retries must be a whole number from ${rangeText(0, MAX_RETRIES)}, not "${retriesText}"`, "retries");
+  if (retriesProblem)
+    hc.report(retriesProblem, `healthcheck retries must be a whole number from ${rangeText(0, MAX_RETRIES)}, not "${retriesText}"`, "retries");
   const retries = retriesText !== undefined && !retriesProblem ? Number(retriesText) : undefined;
   const interval = duration("interval");
   const timeout = duration("timeout");
   const startPeriod = duration("start_period");
-  if (hc.has("start_interval")) node.ctx.diagnostics.error("unsupported-key", "healthcheck.start_interval needs docker 25 or newer and is not supported", hc.keyAt("start_interval"));
+  if (hc.has("start_interval"))
+    node.ctx.diagnostics.error("unsupported-key", "healthcheck.start_interval needs docker 25 or newer and is not supported", hc.keyAt("start_interval"));
   if (test[0] === "NONE") return { kind: "disabled", at };
   // docker joins the words of a CMD-SHELL test with spaces into one command for the shell.
   const kind =
-    test[0] === "CMD-SHELL" ? { kind: "shell" as const, command: test.slice(1).join(" ") } : test[0] === "CMD" ? { kind: "exec" as const, argv: test.slice(1) } : { kind: "image" as const };
+    test[0] === "CMD-SHELL"
+      ? { kind: "shell" as const, command: test.slice(1).join(" ") }
+      : test[0] === "CMD"
+        ? { kind: "exec" as const, argv: test.slice(1) }
+        : { kind: "image" as const };
   return {
     ...kind,
     ...(interval !== undefined ? { intervalSeconds: interval } : {}),

@@ -14,7 +14,11 @@ export function imageSource(node: Node, name: string): ImageSource | undefined {
       );
       return undefined;
     }
-    node.ctx.diagnostics.warning("unsupported-key", `service "${name}": build: is ignored; the unit runs the image "${ref}", which must be pullable or loaded from an archive`, node.keyAt("build"));
+    node.ctx.diagnostics.warning(
+      "unsupported-key",
+      `service "${name}": build: is ignored; the unit runs the image "${ref}", which must be pullable or loaded from an archive`,
+      node.keyAt("build"),
+    );
   }
   if (ref === undefined) {
     node.ctx.diagnostics.error("missing-key", `service "${name}" needs an image`, node.keyAt());

@@ -70,7 +70,11 @@ export function containerName(service: Node): string | undefined {
   const text = scalarText(raw);
   if (text === undefined || !CONTAINER_NAME.test(text)) {
     const shown = JSON.stringify(text ?? String(raw));
-    service.report("invalid-name", `container_name ${shown} is not a name docker accepts: use two or more of letters, digits, "_", "." and "-", starting with a letter or digit`, "container_name");
+    service.report(
+      "invalid-name",
+      `container_name ${shown} is not a name docker accepts: use two or more of letters, digits, "_", "." and "-", starting with a letter or digit`,
+      "container_name",
+    );
     return undefined;
   }
   return text;

@@ -23,7 +23,12 @@ export function normalizeNetworkAttachments(node: Node, format: "v1" | "compose"
   const attachments = Object.keys(map.value).map((name) => {
     const spec = map.child(name);
     for (const key of ["mac_address", "driver_opts", "gw_priority", "interface_name"]) {
-      if (spec?.has(key)) node.ctx.diagnostics.error("unsupported-key", `networks.${name}.${key} needs a newer docker than the supported hosts run and is not supported`, spec.keyAt(key));
+      if (spec?.has(key))
+        node.ctx.diagnostics.error(
+          "unsupported-key",
+          `networks.${name}.${key} needs a newer docker than the supported hosts run and is not supported`,
+          spec.keyAt(key),
+        );
     }
     const ipv4 = scalarText(spec?.get("ipv4_address"));
     const ipv6 = scalarText(spec?.get("ipv6_address"));
@@ -39,7 +44,5 @@ export function normalizeNetworkAttachments(node: Node, format: "v1" | "compose"
     };
     return { attachment, priority: Number.isFinite(priority) ? priority : 0 };
   });
-  return attachments
-    .sort((a, b) => b.priority - a.priority || (a.attachment.network < b.attachment.network ? -1 : 1))
-    .map((a) => a.attachment);
+  return attachments.sort((a, b) => b.priority - a.priority || (a.attachment.network < b.attachment.network ? -1 : 1)).map((a) => a.attachment);
 }

@@ -50,7 +50,12 @@ export function normalizeProject(doc: RawMapping, settings: ProjectSettings, dia
     display,
   };
   const top = new Node(ctx, doc, []);
-  if ("models" in doc) diagnostics.error("unsupported-key", "top-level models: needs Docker Model Runner, which the docker 20.10 hosts compose2units targets do not have", locations.key("/models"));
+  if ("models" in doc)
+    diagnostics.error(
+      "unsupported-key",
+      "top-level models: needs Docker Model Runner, which the docker 20.10 hosts compose2units targets do not have",
+      locations.key("/models"),
+    );
   const servicesNode = top.child("services");
   const services: Service[] = [];
   const failed = new Set<string>(invalid);
@@ -73,7 +78,8 @@ export function normalizeProject(doc: RawMapping, settings: ProjectSettings, dia
   }
   const usedNetworks = new Set(services.flatMap((s) => s.networks.map((n) => n.network)));
   const hostConfig = top.child("x-cloud-config");
-  if (doc["x-cloud-config"] !== undefined && !hostConfig) diagnostics.error("invalid-value", "x-cloud-config must be a mapping of cloud-config keys", locations.value("/x-cloud-config"));
+  if (doc["x-cloud-config"] !== undefined && !hostConfig)
+    diagnostics.error("invalid-value", "x-cloud-config must be a mapping of cloud-config keys", locations.value("/x-cloud-config"));
   const project: Project = {
     name,
     ...(nameAt ? { nameAt } : {}),

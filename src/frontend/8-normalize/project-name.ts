@@ -18,7 +18,10 @@ export function resolveProjectName(
   if (imperative !== undefined) {
     if (projectName(imperative) !== imperative || imperative === "") {
       const source = explicit !== undefined ? "project name" : "COMPOSE_PROJECT_NAME";
-      diagnostics.error("invalid-project-name", `invalid ${source} "${imperative}": use lowercase letters, digits, "-" and "_", starting with a letter or digit`);
+      diagnostics.error(
+        "invalid-project-name",
+        `invalid ${source} "${imperative}": use lowercase letters, digits, "-" and "_", starting with a letter or digit`,
+      );
       return undefined;
     }
     return imperative;
@@ -26,17 +29,30 @@ export function resolveProjectName(
   const fromFile = projectName(scalarText(doc.name) ?? "");
   if (fromFile) return fromFile;
   const fromDir = projectName(posix.basename(projectDirectory));
-  if (!fromDir) diagnostics.error("invalid-project-name", "cannot derive a project name: set name: or use --project-name", locations.value(doc.name === undefined ? "" : "/name"));
+  if (!fromDir)
+    diagnostics.error(
+      "invalid-project-name",
+      "cannot derive a project name: set name: or use --project-name",
+      locations.value(doc.name === undefined ? "" : "/name"),
+    );
   return fromDir || undefined;
 }
 
 /** Compose's normalization: lowercase, keep only `a-z0-9_-`, must start with a letter or digit. */
 export function projectName(raw: string): string {
-  return raw.toLowerCase().replace(/[^a-z0-9_-]/g, "").replace(/^[_-]+/, "");
+  return raw
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]/g, "")
+    .replace(/^[_-]+/, "");
 }
 
 /** Where the project's name was written: -p and COMPOSE_PROJECT_NAME are written in no file; `name:`, or the top of the file for the folder's name. */
-export function projectNameLocation(explicit: string | undefined, environment: Environment, doc: RawMapping, locations: LocationIndex): SourceLocation | undefined {
+export function projectNameLocation(
+  explicit: string | undefined,
+  environment: Environment,
+  doc: RawMapping,
+  locations: LocationIndex,
+): SourceLocation | undefined {
   const imperativeName = explicit !== undefined || Boolean(environment.COMPOSE_PROJECT_NAME);
   return imperativeName ? undefined : locations.value(projectName(scalarText(doc.name) ?? "") ? "/name" : "");
 }

@@ -49,7 +49,8 @@ export function normalizeProvidedFiles(service: Node, top: Node | undefined, kin
  */
 function permissionBits(value: unknown): number | undefined {
   if (value === undefined || value === null) return 0o444;
-  const bits = typeof value === "number" ? value : typeof value === "string" && /^(0o?)?[0-7]+$/.test(value) ? Number.parseInt(value.replace(/^0o/, ""), 8) : Number.NaN;
+  const bits =
+    typeof value === "number" ? value : typeof value === "string" && /^(0o?)?[0-7]+$/.test(value) ? Number.parseInt(value.replace(/^0o/, ""), 8) : Number.NaN;
   return Number.isInteger(bits) && bits >= 0 && bits <= 0o777 ? bits : undefined;
 }
 
@@ -57,20 +58,30 @@ function resolveContent(declaration: Node, kind: "secret" | "config", name: stri
   const ctx = declaration.ctx;
   const external = declaration.get("external");
   if (external === true || external === "true" || isMapping(external)) {
-    ctx.diagnostics.error("unsupported-key", `external ${kind}s live in a swarm; declare "${name}" with file:, environment:${kind === "config" ? " or content:" : ""} instead`, declaration.keyAt("external"));
+    ctx.diagnostics.error(
+      "unsupported-key",
+      `external ${kind}s live in a swarm; declare "${name}" with file:, environment:${kind === "config" ? " or content:" : ""} instead`,
+      declaration.keyAt("external"),
+    );
     return undefined;
   }
   const file = scalarText(declaration.get("file"));
   if (file !== undefined) {
     const path = inputPath(file, ctx.projectDirectory, ctx.environment);
     const text = ctx.readFile(path);
-    if (text === undefined) ctx.diagnostics.error("missing-input", `${kind} "${name}": file ${ctx.display(path)} ${ctx.whyUnread(path)}${unexpandedHomeNote(file, ctx.environment)}`, declaration.at("file"));
+    if (text === undefined)
+      ctx.diagnostics.error(
+        "missing-input",
+        `${kind} "${name}": file ${ctx.display(path)} ${ctx.whyUnread(path)}${unexpandedHomeNote(file, ctx.environment)}`,
+        declaration.at("file"),
+      );
     return text === undefined ? undefined : { content: text, source: { kind: "file", path } };
   }
   const variable = scalarText(declaration.get("environment"));
   if (variable !== undefined) {
     const value = ctx.environment[variable];
-    if (value === undefined) ctx.diagnostics.error("missing-input", `${kind} "${name}": environment variable ${variable} is not set`, declaration.at("environment"));
+    if (value === undefined)
+      ctx.diagnostics.error("missing-input", `${kind} "${name}": environment variable ${variable} is not set`, declaration.at("environment"));
     return value === undefined ? undefined : { content: value, source: { kind: "environment", variable } };
   }
   const content = scalarText(declaration.get("content"));

@@ -41,7 +41,11 @@ export function resolveEnvFiles(doc: RawMapping, services: Iterable<string>, loc
     const fromFiles = new Map<string, SourceLocation>();
     const resolved = new Map<string, string>();
     const lookup = (v: string) => resolved.get(v) ?? ctx.environment[v];
-    const entries = Array.isArray(envFile) ? envFile.map((e, i) => ({ e, path: [...base, "env_file", i] })) : envFile === null ? [] : [{ e: envFile, path: [...base, "env_file"] }];
+    const entries = Array.isArray(envFile)
+      ? envFile.map((e, i) => ({ e, path: [...base, "env_file", i] }))
+      : envFile === null
+        ? []
+        : [{ e: envFile, path: [...base, "env_file"] }];
     for (const { e, path } of entries) {
       const file = isMapping(e) ? scalarText(e.path) : scalarText(e);
       if (!file) continue;
@@ -49,7 +53,12 @@ export function resolveEnvFiles(doc: RawMapping, services: Iterable<string>, loc
       const full = inputPath(file, ctx.projectDirectory, ctx.environment);
       const text = ctx.readFile(full);
       if (text === undefined) {
-        if (required) ctx.diagnostics.error("missing-input", `service "${name}": env_file ${ctx.display(full)} ${ctx.whyUnread(full)}${unexpandedHomeNote(file, ctx.environment)}`, locations.value(pointerOf(path)));
+        if (required)
+          ctx.diagnostics.error(
+            "missing-input",
+            `service "${name}": env_file ${ctx.display(full)} ${ctx.whyUnread(full)}${unexpandedHomeNote(file, ctx.environment)}`,
+            locations.value(pointerOf(path)),
+          );
         continue;
       }
       const parsed = parseDotenv(text, lookup, ctx.budget);

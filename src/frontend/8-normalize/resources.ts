@@ -21,7 +21,8 @@ export function normalizeNetworks(top: Node, used: ReadonlySet<string>): Network
       out.push({ key, dockerName: external || name || key, external: true, driverOpts: [], labels: [], at });
       continue;
     }
-    if (spec.has("enable_ipv4")) spec.ctx.diagnostics.error("unsupported-key", "enable_ipv4 needs docker 28 or newer and is not supported", spec.keyAt("enable_ipv4"));
+    if (spec.has("enable_ipv4"))
+      spec.ctx.diagnostics.error("unsupported-key", "enable_ipv4 needs docker 28 or newer and is not supported", spec.keyAt("enable_ipv4"));
     const ipam = spec.child("ipam");
     const network: Network = {
       key,
@@ -57,7 +58,15 @@ export function normalizeVolumes(top: Node): NamedVolume[] {
         rejectSettingsOfExternal(spec, "volume", key);
         return { key, dockerName: external || name || key, external: true, driverOpts: [], labels: [], at };
       }
-      return { key, dockerName: name ?? `${top.ctx.projectName}_${key}`, external: false, ...located(spec, "driver"), driverOpts: settings(spec, "driver_opts"), labels: settings(spec, "labels"), at };
+      return {
+        key,
+        dockerName: name ?? `${top.ctx.projectName}_${key}`,
+        external: false,
+        ...located(spec, "driver"),
+        driverOpts: settings(spec, "driver_opts"),
+        labels: settings(spec, "labels"),
+        at,
+      };
     });
 }
 
@@ -97,7 +106,9 @@ function ipamPools(ipam: Node): IpamPool[] {
   return configs.flatMap((c, i): IpamPool[] => {
     const pool = ipam.descend("config", i);
     if (!isMapping(c) || !pool) return [];
-    return [{ ...located(pool, "subnet"), ...locatedAs(pool, "ip_range", "ipRange"), ...located(pool, "gateway"), auxAddresses: settings(pool, "aux_addresses") }];
+    return [
+      { ...located(pool, "subnet"), ...locatedAs(pool, "ip_range", "ipRange"), ...located(pool, "gateway"), auxAddresses: settings(pool, "aux_addresses") },
+    ];
   });
 }
 

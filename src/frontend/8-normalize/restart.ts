@@ -12,7 +12,11 @@ export function normalizeRestart(node: Node): RestartPolicy {
     return { mode: "no", at };
   }
   if (m[2] !== undefined && !integerWithin(m[2], 0n, BigInt(MAX_RESTARTS))) {
-    node.report("out-of-range", `restart "${text}": on-failure takes from ${rangeText(0, MAX_RESTARTS)} restarts (systemd counts the first start and the restarts in an unsigned 32-bit StartLimitBurst=)`, "restart");
+    node.report(
+      "out-of-range",
+      `restart "${text}": on-failure takes from ${rangeText(0, MAX_RESTARTS)} restarts (systemd counts the first start and the restarts in an unsigned 32-bit StartLimitBurst=)`,
+      "restart",
+    );
     return { mode: "no", at };
   }
   return { mode: m[1] as RestartPolicy["mode"], ...(m[2] !== undefined ? { maxRetries: Number(m[2]) } : {}), at };

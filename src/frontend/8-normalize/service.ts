@@ -35,7 +35,8 @@ export function normalizeService(node: Node, name: string, format: "v1" | "compo
   const image = imageSource(node, name);
   const container = normalizeContainerSettings(node, name);
   const networkMode = normalizeNetworkMode(node) ?? (format === "v1" ? { kind: "bridge" as const, at: node.keyAt() } : undefined);
-  if (node.has("network_mode") && node.has("networks")) node.ctx.diagnostics.error("conflicting-keys", `service "${name}": network_mode and networks cannot be combined`, node.keyAt("networks"));
+  if (node.has("network_mode") && node.has("networks"))
+    node.ctx.diagnostics.error("conflicting-keys", `service "${name}": network_mode and networks cannot be combined`, node.keyAt("networks"));
   const links = normalizeLinks(node);
   const volumesFrom = normalizeVolumesFrom(node);
   const ipc = namespaceMode(node, "ipc");

@@ -14,6 +14,11 @@ export function normalizeStop(node: Node): StopPolicy {
   const seconds = boundedDuration(node, "stop_grace_period");
   const grace = seconds === undefined ? 10 : wholeSeconds(seconds);
   const text = scalarText(node.get("stop_signal"));
-  if (text && !SIGNAL.test(text)) node.report("invalid-value", `stop_signal ${JSON.stringify(text)} is not a signal: write a name such as SIGTERM or SIGQUIT, or a number such as 15`, "stop_signal");
+  if (text && !SIGNAL.test(text))
+    node.report(
+      "invalid-value",
+      `stop_signal ${JSON.stringify(text)} is not a signal: write a name such as SIGTERM or SIGQUIT, or a number such as 15`,
+      "stop_signal",
+    );
   return { gracePeriodSeconds: grace, ...(text && SIGNAL.test(text) ? { signal: { value: text, at: node.at("stop_signal") } } : {}) };
 }

@@ -21,7 +21,7 @@ export function parseDuration(text: string | number): number | undefined {
 const SECONDS = /^\d+(\.\d+)?$/;
 /** Sticky: each match must start where the previous one ended. */
 const DURATION_PART = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/y;
-const SECONDS_PER_UNIT: Readonly<Record<string, number>> = { ns: 1e-9, us: 1e-6, "µs": 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
+const SECONDS_PER_UNIT: Readonly<Record<string, number>> = { ns: 1e-9, us: 1e-6, µs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
 
 /** Docker's own size spelling (`512m`, `1g`, `1024`): validated here, passed to docker as written. */
 export function isByteSize(text: string | number): boolean {

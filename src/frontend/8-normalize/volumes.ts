@@ -50,12 +50,18 @@ function shortVolume(service: Node, text: string, i: number): Mount | undefined 
   const target = withoutTrailingSlash(volume.target);
   if (!target.startsWith("/")) {
     // `v:/data` reaches here whole: compose reads a one-letter name before a colon as a Windows drive.
-    const drive = volume.source === undefined && isWindowsPath(target) ? `; docker compose reads "${target.slice(0, 2)}" as a Windows drive, so a one-letter volume name cannot be used in the short syntax` : "";
+    const drive =
+      volume.source === undefined && isWindowsPath(target)
+        ? `; docker compose reads "${target.slice(0, 2)}" as a Windows drive, so a one-letter volume name cannot be used in the short syntax`
+        : "";
     service.report("invalid-volume", `volume target "${target}" must be an absolute path${drive}`, "volumes", i);
     return undefined;
   }
   const { readOnly, consistency } = volume;
-  const bind: BindOptions = { ...(volume.bind?.propagation ? { propagation: volume.bind.propagation } : {}), ...(volume.bind?.selinux ? { selinux: volume.bind.selinux } : {}) };
+  const bind: BindOptions = {
+    ...(volume.bind?.propagation ? { propagation: volume.bind.propagation } : {}),
+    ...(volume.bind?.selinux ? { selinux: volume.bind.selinux } : {}),
+  };
   const nocopy = volume.volume?.nocopy ?? false;
   const extra = consistency ? { consistency } : {};
   const isBind = volume.source !== undefined && volume.type === "bind";
@@ -87,11 +93,16 @@ function longVolume(service: Node, i: number): Mount | undefined {
       if (!source) return void item.report("missing-key", "a bind mount needs a source", "type");
       const bind = item.child("bind");
       const propagation = scalarText(bind?.get("propagation"));
-      if (propagation && !PROPAGATION.has(propagation)) return void bind!.report("invalid-volume", `bind propagation "${propagation}" must be one of ${[...PROPAGATION].join(", ")}`, "propagation");
+      if (propagation && !PROPAGATION.has(propagation))
+        return void bind!.report("invalid-volume", `bind propagation "${propagation}" must be one of ${[...PROPAGATION].join(", ")}`, "propagation");
       const selinux = scalarText(bind?.get("selinux"));
       if (selinux && selinux !== "z" && selinux !== "Z") return void bind!.report("invalid-volume", `bind selinux "${selinux}" must be z or Z`, "selinux");
-      if (bind && asBoolean(bind.get("create_host_path")) === false) unsupported("bind", "bind.create_host_path: false is not supported: docker creates missing host paths for -v mounts");
-      const options: BindOptions = { ...(propagation ? { propagation: propagation as BindOptions["propagation"] } : {}), ...(selinux ? { selinux: selinux as BindOptions["selinux"] } : {}) };
+      if (bind && asBoolean(bind.get("create_host_path")) === false)
+        unsupported("bind", "bind.create_host_path: false is not supported: docker creates missing host paths for -v mounts");
+      const options: BindOptions = {
+        ...(propagation ? { propagation: propagation as BindOptions["propagation"] } : {}),
+        ...(selinux ? { selinux: selinux as BindOptions["selinux"] } : {}),
+      };
       return { type: "bind", source: hostPath(service, source, item.at("source")), target, readOnly, bind: options, at };
     }
     case "volume": {
@@ -104,12 +115,28 @@ function longVolume(service: Node, i: number): Mount | undefined {
     case "tmpfs": {
       const tmpfs = item.child("tmpfs");
       const size = tmpfs?.get("size");
-      if (size !== undefined && size !== null && !isByteSize(size as string | number)) return void item.report("invalid-size", `invalid tmpfs size "${String(size)}"`, "tmpfs", "size");
+      if (size !== undefined && size !== null && !isByteSize(size as string | number))
+        return void item.report("invalid-size", `invalid tmpfs size "${String(size)}"`, "tmpfs", "size");
       const modeValue = tmpfs?.get("mode");
       // A number is the bits, as compose reads it (YAML's 0o1777); a string is octal digits.
-      const mode = modeValue === undefined || modeValue === null ? undefined : typeof modeValue === "number" ? modeValue : /^0?[0-7]{1,4}$/.test(String(modeValue)) ? Number.parseInt(String(modeValue), 8) : Number.NaN;
-      if (mode !== undefined && !(Number.isInteger(mode) && mode >= 0 && mode <= 0o7777)) return void item.report("invalid-mode", `invalid tmpfs mode "${String(modeValue)}": give permission bits in octal, such as 1777`, "tmpfs", "mode");
-      return { type: "tmpfs", target, readOnly, ...(size !== undefined && size !== null ? { size: String(size) } : {}), ...(mode !== undefined ? { mode } : {}), at };
+      const mode =
+        modeValue === undefined || modeValue === null
+          ? undefined
+          : typeof modeValue === "number"
+            ? modeValue
+            : /^0?[0-7]{1,4}$/.test(String(modeValue))
+              ? Number.parseInt(String(modeValue), 8)
+              : Number.NaN;
+      if (mode !== undefined && !(Number.isInteger(mode) && mode >= 0 && mode <= 0o7777))
+        return void item.report("invalid-mode", `invalid tmpfs mode "${String(modeValue)}": give permission bits in octal, such as 1777`, "tmpfs", "mode");
+      return {
+        type: "tmpfs",
+        target,
+        readOnly,
+        ...(size !== undefined && size !== null ? { size: String(size) } : {}),
+        ...(mode !== undefined ? { mode } : {}),
+        at,
+      };
     }
     default:
       unsupported("type", `volume type "${type}" is not supported; use bind, volume or tmpfs`);
@@ -131,7 +158,11 @@ function hostPath(service: Node, source: string, at: SourceLocation): string {
   }
   if (startsWithHome(source)) {
     const path = withoutTrailingSlash(posix.join("/root", source.slice(1)));
-    service.ctx.diagnostics.warning("home-path", `"${source}" is ${path} on the host: the units run as root, whose home is /root; write the absolute path to mean another user's home`, at);
+    service.ctx.diagnostics.warning(
+      "home-path",
+      `"${source}" is ${path} on the host: the units run as root, whose home is /root; write the absolute path to mean another user's home`,
+      at,
+    );
     return path;
   }
   if (source.startsWith("~")) {

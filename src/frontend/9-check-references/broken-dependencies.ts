@@ -8,7 +8,7 @@ import type { Project } from "../../model/project.js";
  */
 export function reportBrokenDependencies(project: Project, failed: ReadonlySet<string>, diagnostics: DiagnosticBag): void {
   const broken = new Set(failed);
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const service of project.services) {
       if (broken.has(service.name)) continue;

@@ -33,11 +33,16 @@ export function checkReferences(
     }
     for (const m of service.mounts) {
       if (m.type === "volume" && !volumes.has(m.volume)) {
-        diagnostics.error("undefined-reference", `service "${service.name}" uses undefined volume "${m.volume}"; declare it under the top-level volumes:`, m.at);
+        diagnostics.error(
+          "undefined-reference",
+          `service "${service.name}" uses undefined volume "${m.volume}"; declare it under the top-level volumes:`,
+          m.at,
+        );
       }
     }
     const other = containerNames.get(service.containerName);
-    if (other) diagnostics.error("name-collision", `services "${other}" and "${service.name}" both use the container name "${service.containerName}"`, service.at);
+    if (other)
+      diagnostics.error("name-collision", `services "${other}" and "${service.name}" both use the container name "${service.containerName}"`, service.at);
     containerNames.set(service.containerName, service.name);
   }
 }

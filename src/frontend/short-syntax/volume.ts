@@ -91,7 +91,10 @@ function withModes(base: Omit<VolumeShortSyntax, "readOnly">, modes: string | un
   if (modes === undefined) return parsed(out);
   const words = modes.split(",");
   const unknown = words.filter((m) => !MODE_KINDS.has(m));
-  if (unknown.length > 0) return invalid(`unknown mode "${unknown.join(",")}": expected ro, rw, z, Z, a propagation (shared, slave, private and their r forms), nocopy, cached, delegated or consistent`);
+  if (unknown.length > 0)
+    return invalid(
+      `unknown mode "${unknown.join(",")}": expected ro, rw, z, Z, a propagation (shared, slave, private and their r forms), nocopy, cached, delegated or consistent`,
+    );
   const seen = new Map<ModeKind, string>();
   let propagation: Propagation | undefined;
   let selinux: SELinuxRelabel | undefined;

@@ -28,7 +28,8 @@ export function staticBlocker(): string | undefined {
   if (process.getuid?.() !== 0) return "they need root (dockerd, systemd-nspawn, mounts)";
   const missing = Object.values(HOST_TOOLS).filter((p) => p !== HOST_TOOLS.dockerCompose && !existsSync(p));
   if (missing.length > 0) return `missing ${missing.join(", ")} (run npm test as root, or npm run setup, to install them)`;
-  if (!isStaticExecutable(HOST_TOOLS.busybox)) return `${HOST_TOOLS.busybox} is not statically linked (install busybox-static): the test images are built FROM scratch around it`;
+  if (!isStaticExecutable(HOST_TOOLS.busybox))
+    return `${HOST_TOOLS.busybox} is not statically linked (install busybox-static): the test images are built FROM scratch around it`;
   const filesystems = readFileSync("/proc/filesystems", "utf8");
   if (!/\toverlay$/m.test(filesystems)) return "the kernel has no overlay filesystem (dockerd's overlay2 and the machine's root need it)";
   return undefined;

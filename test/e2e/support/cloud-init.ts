@@ -30,7 +30,15 @@ export async function compileWithCli(dir: string, compose: string, environment: 
   let stderr = "";
   const argv = ["-f", "compose.yaml", "-o", out, "--nocloud", seed, ...args];
   // Output captured, no terminal, nothing on standard input: as from a build script.
-  const io = { stdout: (t: string) => void (stdout += t), stderr: (t: string) => void (stderr += t), env: environment, cwd: dir, readStdin: () => "", stdoutIsTTY: false, stderrIsTTY: false };
+  const io = {
+    stdout: (t: string) => void (stdout += t),
+    stderr: (t: string) => void (stderr += t),
+    env: environment,
+    cwd: dir,
+    readStdin: () => "",
+    stdoutIsTTY: false,
+    stderrIsTTY: false,
+  };
   const code = await main(argv, io);
   if (code !== 0) throw new Error(`compose2units ${argv.join(" ")} exited ${code}:\n${stdout}${stderr}`.trimEnd());
   return { out, seed, stderr };
@@ -70,12 +78,7 @@ export function seedNoCloud(root: string, seed: string): void {
  * (cloud-init-local, cloud-init, cloud-config, cloud-final). Each must exit
  * 0: cloud-init exits non-zero when a module of the stage failed.
  */
-export const CLOUD_INIT_STAGES: readonly (readonly string[])[] = [
-  ["init", "--local"],
-  ["init"],
-  ["modules", "--mode=config"],
-  ["modules", "--mode=final"],
-];
+export const CLOUD_INIT_STAGES: readonly (readonly string[])[] = [["init", "--local"], ["init"], ["modules", "--mode=config"], ["modules", "--mode=final"]];
 
 /** Runs the stages by hand in the booted machine; returns each one's duration, for the summary. */
 export async function runCloudInitStages(machine: Machine): Promise<string[]> {
@@ -85,7 +88,9 @@ export async function runCloudInitStages(machine: Machine): Promise<string[]> {
     const r = await machine.exec(["cloud-init", ...stage], { timeoutMs: 180_000 });
     if (r.status !== 0) {
       const log = await machine.exec(["tail", "-n", "40", "/var/log/cloud-init.log"]);
-      throw new Error(`in the machine: cloud-init ${stage.join(" ")} exited ${r.status ?? r.signal}:\n${r.stdout}${r.stderr}\n/var/log/cloud-init.log ends:\n${log.stdout}`.trimEnd());
+      throw new Error(
+        `in the machine: cloud-init ${stage.join(" ")} exited ${r.status ?? r.signal}:\n${r.stdout}${r.stderr}\n/var/log/cloud-init.log ends:\n${log.stdout}`.trimEnd(),
+      );
     }
     took.push(`${stage.join(" ")} ${((Date.now() - start) / 1000).toFixed(1)} s`);
   }
@@ -100,7 +105,9 @@ export async function cloudInitResult(machine: Machine): Promise<{ datasource: s
 }
 
 /** `cloud-init status --long --format json`: its exit code (1 when a stage reported errors) and what it says. */
-export async function cloudInitStatus(machine: Machine): Promise<{ exitCode: number | null; status: string; bootStatusCode: string; errors: unknown[]; output: string }> {
+export async function cloudInitStatus(
+  machine: Machine,
+): Promise<{ exitCode: number | null; status: string; bootStatusCode: string; errors: unknown[]; output: string }> {
   const r = await machine.exec(["cloud-init", "status", "--long", "--format", "json"], { timeoutMs: 60_000 });
   const parsed = JSON.parse(r.stdout) as { status: string; boot_status_code: string; errors: unknown[] };
   return { exitCode: r.status, status: parsed.status, bootStatusCode: parsed.boot_status_code, errors: parsed.errors, output: `${r.stdout}${r.stderr}` };

@@ -49,7 +49,9 @@ export function comparable(o: Observed): Record<string, unknown> {
     exposedPorts: sorted(Object.keys(c.Config.ExposedPorts ?? {})),
     // A tmpfs is in .Mounts when made through the mounts API (compose's long syntax) but not when made
     // with --tmpfs; `tmpfs` and `mountTable` compare what the container gets either way.
-    mounts: c.Mounts.filter((m: any) => m.Type !== "tmpfs").map((m: any) => ({ type: m.Type, ...(m.Type === "volume" ? { name: m.Name } : { source: m.Source }), destination: m.Destination, rw: m.RW })).sort((a: any, b: any) => (a.destination < b.destination ? -1 : 1)),
+    mounts: c.Mounts.filter((m: any) => m.Type !== "tmpfs")
+      .map((m: any) => ({ type: m.Type, ...(m.Type === "volume" ? { name: m.Name } : { source: m.Source }), destination: m.Destination, rw: m.RW }))
+      .sort((a: any, b: any) => (a.destination < b.destination ? -1 : 1)),
     tmpfs: sorted([...Object.keys(c.HostConfig.Tmpfs ?? {}), ...(c.HostConfig.Mounts ?? []).filter((m: any) => m.Type === "tmpfs").map((m: any) => m.Target)]),
     mountTable: o.mountTable,
     networkMode: c.HostConfig.NetworkMode,

@@ -82,7 +82,9 @@ async function adopt(pid: number): Promise<DockerEngine> {
   const host = argv.flatMap((a, i) => (a === "-H" || a === "--host" ? [argv[i + 1] ?? ""] : a.startsWith("--host=") ? [a.slice(7)] : []));
   const socket = host.find((h) => h.startsWith("unix://"))?.slice("unix://".length) ?? (host.length === 0 ? DEFAULT_SOCKET : undefined);
   if (!socket || !existsSync(socket)) {
-    throw new EnvironmentUnavailable(`a dockerd this harness did not start is running (pid ${pid}) without a unix socket it can use; it will not start a second one`);
+    throw new EnvironmentUnavailable(
+      `a dockerd this harness did not start is running (pid ${pid}) without a unix socket it can use; it will not start a second one`,
+    );
   }
   const engine = makeEngine(socket, false, pid);
   const version = await engine.docker(["version"], { timeoutMs: 10_000 });

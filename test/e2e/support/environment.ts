@@ -43,7 +43,9 @@ export class Environment {
     const leftover = processesNamed("systemd-nspawn").find((pid) => (readProcFile(pid, "cmdline") ?? "").includes(`--machine=${MACHINE_NAME}\0`));
     if (leftover !== undefined) {
       release();
-      throw new Error(`a machine of an interrupted end-to-end run is still running (systemd-nspawn, pid ${leftover}); stop it (kill ${leftover}) and run again`);
+      throw new Error(
+        `a machine of an interrupted end-to-end run is still running (systemd-nspawn, pid ${leftover}); stop it (kill ${leftover}) and run again`,
+      );
     }
     const dir = mkdtempSync(join(tmpdir(), "compose2units-e2e-"));
     const timings: Record<string, number> = {};
@@ -73,7 +75,9 @@ export class Environment {
       emergency.overlay = overlay.root;
       provisionDockerHost(overlay.root);
       const machineRoot = overlay.root;
-      const machine = await timed("boot", () => Machine.boot({ root: machineRoot, name: MACHINE_NAME, dockerSocket: engine!.socket, log: join(dir, "machine.log") }));
+      const machine = await timed("boot", () =>
+        Machine.boot({ root: machineRoot, name: MACHINE_NAME, dockerSocket: engine!.socket, log: join(dir, "machine.log") }),
+      );
       emergency.machinePids = [machine.leaderPid, machine.nspawnPid];
       const env = new Environment(dir, engine, overlay, machine, images, release);
       Object.assign(env.timings, timings);

@@ -26,7 +26,9 @@ export async function buildImages(engine: DockerEngine): Promise<string[]> {
   }
   // Each image after the one its FROM names.
   const built = [BASE_IMAGE];
-  let pending = readdirSync(IMAGES_DIR).filter((n) => n !== "busybox").sort();
+  let pending = readdirSync(IMAGES_DIR)
+    .filter((n) => n !== "busybox")
+    .sort();
   while (pending.length > 0) {
     const ready = pending.filter((n) => built.includes(baseOf(n)));
     if (ready.length === 0) throw new Error(`test images with a FROM no other test image provides: ${pending.join(", ")}`);

@@ -14,7 +14,9 @@ const LOCK = join(tmpdir(), "compose2units-e2e.flock");
 export function acquireLock(timeoutMs: number): Promise<() => void> {
   return new Promise((resolve, reject) => {
     const seconds = String(Math.ceil(timeoutMs / 1000));
-    const holder = spawn("flock", ["--exclusive", "--timeout", seconds, LOCK, "sh", "-c", "echo locked; exec cat >/dev/null"], { stdio: ["pipe", "pipe", "pipe"] });
+    const holder = spawn("flock", ["--exclusive", "--timeout", seconds, LOCK, "sh", "-c", "echo locked; exec cat >/dev/null"], {
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     let stderr = "";
     holder.stderr.on("data", (b: Buffer) => (stderr += b.toString()));
     holder.stdin.on("error", () => undefined);

@@ -33,7 +33,15 @@ export class Machine {
     // --console=read-only: the console is copied to the log as it is written. With "passive" nothing
     // reads it, and once its buffer is full (cloud-init writes a lot there) the machine's systemd
     // blocks on its next console line: power-off then hangs.
-    const args = ["--boot", `--directory=${options.root}`, "--register=no", "--keep-unit", `--machine=${options.name}`, `--bind=${options.dockerSocket}:/run/docker.sock`, "--console=read-only"];
+    const args = [
+      "--boot",
+      `--directory=${options.root}`,
+      "--register=no",
+      "--keep-unit",
+      `--machine=${options.name}`,
+      `--bind=${options.dockerSocket}:/run/docker.sock`,
+      "--console=read-only",
+    ];
     const child = spawn(HOST_TOOLS.nspawn, args, { stdio: ["ignore", logFd, logFd] });
     closeSync(logFd);
     const pid = child.pid;
@@ -61,11 +69,16 @@ export class Machine {
 
   private async waitUntilBooted(): Promise<void> {
     // systemctl cannot connect until systemd has set up its private socket, a moment after it starts.
-    await waitFor("the machine's systemd to answer systemctl", 20_000, async () => {
-      const r = await this.exec(["systemctl", "is-system-running"], { timeoutMs: 10_000 });
-      const state = r.stdout.trim();
-      return state !== "" && state !== "offline" && !r.stderr.includes("Failed to connect") ? true : undefined;
-    }, 100);
+    await waitFor(
+      "the machine's systemd to answer systemctl",
+      20_000,
+      async () => {
+        const r = await this.exec(["systemctl", "is-system-running"], { timeoutMs: 10_000 });
+        const state = r.stdout.trim();
+        return state !== "" && state !== "offline" && !r.stderr.includes("Failed to connect") ? true : undefined;
+      },
+      100,
+    );
     // "running" or "degraded" both mean boot finished; what failed is listed for the diagnosis.
     const state = await this.exec(["systemctl", "is-system-running", "--wait"], { timeoutMs: 60_000 });
     const status = state.stdout.trim();

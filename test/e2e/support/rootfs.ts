@@ -94,7 +94,16 @@ export const CLOUD_INIT_DISABLED = "etc/cloud/cloud-init.disabled";
 export function aptMirror(suite: string): string {
   const entries: { types: string[]; uris: string[]; suites: string[]; components: string[] }[] = [];
   const dirs = ["/etc/apt/sources.list.d"];
-  const files = ["/etc/apt/sources.list", ...dirs.flatMap((d) => (existsSync(d) ? readdirSync(d).sort().map((f) => join(d, f)) : []))];
+  const files = [
+    "/etc/apt/sources.list",
+    ...dirs.flatMap((d) =>
+      existsSync(d)
+        ? readdirSync(d)
+            .sort()
+            .map((f) => join(d, f))
+        : [],
+    ),
+  ];
   for (const file of files) {
     if (!existsSync(file)) continue;
     const text = readFileSync(file, "utf8");

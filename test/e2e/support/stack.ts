@@ -20,9 +20,13 @@ export interface CompiledStack {
  * Any diagnostic of severity error fails the test with compose2units's own message.
  */
 export function compileStack(project: string, compose: string, environment: Record<string, string> = {}): CompiledStack {
-  const result = compile({ path: "compose.yaml", content: compose }, { projectName: project, projectDirectory: `/srv/${project}`, environment, readFile: () => undefined });
+  const result = compile(
+    { path: "compose.yaml", content: compose },
+    { projectName: project, projectDirectory: `/srv/${project}`, environment, readFile: () => undefined },
+  );
   const errors = result.diagnostics.filter((d) => d.severity === "error");
-  if (errors.length > 0 || result.files.length === 0) throw new Error(`compose2units rejected the ${project} stack:\n${result.diagnostics.map(formatDiagnostic).join("\n")}`);
+  if (errors.length > 0 || result.files.length === 0)
+    throw new Error(`compose2units rejected the ${project} stack:\n${result.diagnostics.map(formatDiagnostic).join("\n")}`);
   const services = new Map((result.project?.services ?? []).map((s) => [s.name, { unit: `${project}-${s.name}.service`, container: s.containerName }]));
   for (const { unit } of services.values()) {
     if (!result.files.some((f) => f.path === unit)) throw new Error(`compose2units wrote no ${unit}`);
@@ -37,19 +41,30 @@ export function compileStack(project: string, compose: string, environment: Reco
  */
 export async function deploy(env: Environment, stack: CompiledStack): Promise<void> {
   const config = readCloudConfig(stack.files);
-  const byPath = (entries: { path: string; permissions: string; content: string }[]) => Object.fromEntries(entries.map((e) => [e.path, `${e.permissions}\n${e.content}`]));
-  const generated = byPath(stack.files.filter((f) => f.installPath !== undefined).map((f) => ({ path: f.installPath!, permissions: f.permissions, content: f.content })));
+  const byPath = (entries: { path: string; permissions: string; content: string }[]) =>
+    Object.fromEntries(entries.map((e) => [e.path, `${e.permissions}\n${e.content}`]));
+  const generated = byPath(
+    stack.files.filter((f) => f.installPath !== undefined).map((f) => ({ path: f.installPath!, permissions: f.permissions, content: f.content })),
+  );
   // Compared as installed: a stack over the user-data limit carries large files gzip+base64-encoded.
   const written = byPath(config.writeFiles.map((f) => ({ path: f.path, permissions: f.permissions ?? "0644", content: decode(f).toString("utf8") })));
   if (JSON.stringify(generated, Object.keys(generated).sort()) !== JSON.stringify(written, Object.keys(written).sort())) {
-    throw new Error(`the cloud-config's write_files differ from the generated files: ${Object.keys(generated).sort().join(", ")} vs ${Object.keys(written).sort().join(", ")}`);
+    throw new Error(
+      `the cloud-config's write_files differ from the generated files: ${Object.keys(generated).sort().join(", ")} vs ${Object.keys(written).sort().join(", ")}`,
+    );
   }
   writeFilesInto(env.root, config);
   await runRuncmd(env.machine, config);
 }
 
 /** Waits until every listed service's unit is active and its container running. */
-export async function waitForServices(machine: Machine, engine: DockerEngine, stack: CompiledStack, names: readonly string[], timeoutMs = 60_000): Promise<void> {
+export async function waitForServices(
+  machine: Machine,
+  engine: DockerEngine,
+  stack: CompiledStack,
+  names: readonly string[],
+  timeoutMs = 60_000,
+): Promise<void> {
   await waitFor(`${names.join(", ")} of ${stack.project} to run`, timeoutMs, async () => {
     for (const name of names) {
       const s = stack.services.get(name)!;
@@ -108,12 +123,19 @@ export interface DockerEvent {
 export async function events(engine: DockerEngine, since: number): Promise<DockerEvent[]> {
   // --until now: the log so far, at once (an --until in the future would wait for it).
   const until = (Date.now() / 1000).toFixed(3);
-  const out = await engine.must(["events", "--since", String(since), "--until", until, "--filter", "type=container", "--format", "{{json .}}"], { timeoutMs: 20_000 });
+  const out = await engine.must(["events", "--since", String(since), "--until", until, "--filter", "type=container", "--format", "{{json .}}"], {
+    timeoutMs: 20_000,
+  });
   return out
     .split("\n")
     .filter(Boolean)
     .map((l) => JSON.parse(l))
-    .map((e) => ({ time: BigInt(e.timeNano), action: e.Action ?? e.status, container: e.Actor?.Attributes?.name ?? "", exitCode: e.Actor?.Attributes?.exitCode }));
+    .map((e) => ({
+      time: BigInt(e.timeNano),
+      action: e.Action ?? e.status,
+      container: e.Actor?.Attributes?.name ?? "",
+      exitCode: e.Actor?.Attributes?.exitCode,
+    }));
 }
 
 /** The first event of `action` for `container`; an error listing the log when there is none. */

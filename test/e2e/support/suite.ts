@@ -73,7 +73,9 @@ export function describeE2E(title: string, body: (suite: E2ESuite) => void): voi
       console.log(
         [
           `end-to-end summary: ${title}`,
-          `  setup: ${Object.entries(timings).map(([k, ms]) => `${k} ${(ms / 1000).toFixed(1)} s`).join(", ")}`,
+          `  setup: ${Object.entries(timings)
+            .map(([k, ms]) => `${k} ${(ms / 1000).toFixed(1)} s`)
+            .join(", ")}`,
           `  engine: ${done.engine.owned ? "dockerd started by the tests" : `dockerd already running (pid ${done.engine.pid})`}; images: ${done.images.join(", ")}`,
           ...done.checked.map((c) => `  checked: ${c}`),
           ...done.measured.map((m) => `  measured: ${m}`),
