@@ -1,4 +1,4 @@
-import { getCurrentTest } from "vitest/suite";
+import { TestRunner } from "vitest";
 
 /**
  * The tag of every test that runs a real tool (systemd, cloud-init,
@@ -14,7 +14,7 @@ export const REAL = "real";
  * fast run down (or failing there for want of dist/).
  */
 export function requireRealTag(what: string): void {
-  const test = getCurrentTest();
+  const test = TestRunner.getCurrentTest();
   // Outside a test (collection, beforeAll): the tests of the suite decide, and are filtered with their tags.
   if (!test || test.file.filepath.includes("/test/e2e/")) return;
   if (!(test.tags ?? []).includes(REAL)) {
