@@ -117,6 +117,7 @@ const D = "/usr/bin/docker";
 const IGNORED_D = "-/usr/bin/docker";
 
 // The scripts as src/emit writes them (readiness.ts, image-steps.ts, resource-units.ts, provision-unit.ts).
+const DEPENDENCY_NOT_FAILED = 'if /bin/systemctl is-failed --quiet -- "$1"; then echo "$1 failed: not starting without it" >&2; exit 1; fi';
 const WAIT_UNTIL_RUNNING = `until s=$(/usr/bin/docker container inspect --format '{{.State.Status}}' -- "$1" 2>/dev/null) && [ "$s" != created ]; do kill -0 "$MAINPID" 2>/dev/null || exit 0; sleep 0.2; done`;
 const WAIT_UNTIL_HEALTHY = [
   `end=$(( $(date +%s) + $2 ))`,
@@ -298,10 +299,10 @@ const EXPECTED: Record<string, ExecMap> = {
   "quoting-worker.service": {
     ExecStartPre: [
       [IGNORED_D, "rm", "--force", "--", "quoting-worker-1"],
-      // Wants= + After= + this check: a failed dependency blocks the start, its restarts do not propagate.
-      ["/bin/systemctl", "is-active", "--quiet", "quoting-web.service"],
+      // Wants= + After= + this check: a failed dependency blocks the start (a finished one does not), its restarts do not propagate.
+      ["/bin/sh", "-c", DEPENDENCY_NOT_FAILED, "dependency-not-failed", "quoting-web.service"],
       ["/bin/sh", "-c", WAIT_UNTIL_HEALTHY, "wait-until-healthy", "quoting-web", "21"],
-      ["/bin/systemctl", "is-active", "--quiet", "quoting-migrate.service"],
+      ["/bin/sh", "-c", DEPENDENCY_NOT_FAILED, "dependency-not-failed", "quoting-migrate.service"],
       [D, "load", "--input", "/opt/images/100% $x/worker.tar"],
       ["-/bin/sh", "/usr/local/sbin/quoting-image-cleanup"],
       hold("quoting-worker-1", "registry.example.com/worker:2"),
@@ -515,8 +516,8 @@ describe("generated units, read back by systemd", { timeout: 60_000 }, () => {
           commands.filter((argv) => argv[0] === "/bin/sh" && argv[1] === "-c").map((argv) => expandEnvironment(argv, HOSTILE_ENV)),
         ),
       );
-    // wait-until-running x2, wait-until-healthy, pull-if-missing, require-image, 3 networks, 1 volume, provision.
-    expect(scripts).toHaveLength(10);
+    // wait-until-running x2, wait-until-healthy, dependency-not-failed x2, pull-if-missing, require-image, 3 networks, 1 volume, provision.
+    expect(scripts).toHaveLength(12);
     for (const argv of scripts) {
       expect(argv[2]).not.toMatch(/\$\$|%%|HOSTILE/);
       expect(argv.slice(3).join(" ")).not.toMatch(/HOSTILE/);

@@ -78,6 +78,30 @@ describeE2E("compose2units end to end: readiness (depends_on conditions)", (suit
     );
 
     suite.it(
+      "service_started: a dependency that has finished lets its dependent start; one that cannot start does not",
+      async ({ engine, machine }) => {
+        // Restarted once both have settled, so that the check meets a finished unit and a failed one, not a starting one.
+        await waitFor("finished and cannot-start to settle", 30_000, async () => {
+          const [f, c] = [await machine.show(unit("finished"), "ActiveState", "Result"), await machine.show(unit("cannot-start"), "ActiveState")];
+          return f.ActiveState === "inactive" && f.Result === "success" && c.ActiveState === "failed" ? true : undefined;
+        });
+        const restarted = await machine.exec(["systemctl", "restart", unit("after-finished")]);
+        expect(restarted.status, restarted.stderr).toBe(0);
+        await waitFor("after-finished to run", 30_000, async () =>
+          (await containerState(engine, container("after-finished"))) === "running" ? true : undefined,
+        );
+        expect((await machine.show(unit("after-finished"), "ActiveState")).ActiveState).toBe("active");
+
+        // Its restart pulls in a start of cannot-start (Wants=), which fails again: the check refuses.
+        const refused = await machine.exec(["systemctl", "restart", unit("after-cannot-start")]);
+        expect(refused.status).not.toBe(0);
+        expect(await machine.journal(unit("after-cannot-start"))).toContain(`${unit("cannot-start")} failed: not starting without it`);
+        expect(await containerState(engine, container("after-cannot-start"))).toBeUndefined();
+      },
+      90_000,
+    );
+
+    suite.it(
       "a one-shot that fails blocks the dependent instead of starting it",
       async ({ engine, machine }) => {
         expect(await machine.show(unit("failing-job"), "ActiveState", "Result")).toEqual({ ActiveState: "failed", Result: "exit-code" });

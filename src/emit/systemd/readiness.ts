@@ -1,6 +1,6 @@
 import type { Service } from "../../model/project.js";
 import type { Engine } from "../engine.js";
-import { SHELL } from "../layout.js";
+import { SHELL, SYSTEMCTL } from "../layout.js";
 import { CommandLine } from "./command-line.js";
 
 /**
@@ -18,6 +18,22 @@ export function waitUntilRunning(service: Service, engine: Engine): CommandLine 
       "wait-until-running",
     )
     .addFrom(service.at, service.containerName);
+}
+
+/**
+ * Fails when the dependency's unit failed, and only then: compose orders a
+ * `service_started` start but never blocks on it, so a dependency that has
+ * already finished (a data container, an init job) or is waiting to be
+ * restarted lets this one start; one that failed, and will not be restarted,
+ * does not. (`systemctl is-active` also refused the finished ones.)
+ */
+export function dependencyNotFailed(unit: string): CommandLine {
+  return new CommandLine(SHELL).add(
+    "-c",
+    `if ${SYSTEMCTL} is-failed --quiet -- "$1"; then echo "$1 failed: not starting without it" >&2; exit 1; fi`,
+    "dependency-not-failed",
+    unit,
+  );
 }
 
 /**

@@ -3,7 +3,7 @@ import type { OrderedProject } from "../../graph/dependency-graph.js";
 import type { Service } from "../../model/project.js";
 import type { Engine } from "../engine.js";
 import type { HostOptions } from "../host-options.js";
-import { SYSTEMCTL, networkUnitName, provisionUnitName, serviceUnitName, targetUnitName, volumeUnitName } from "../layout.js";
+import { networkUnitName, provisionUnitName, serviceUnitName, targetUnitName, volumeUnitName } from "../layout.js";
 import { CommandLine } from "./command-line.js";
 import { bindSourceStep } from "./bind-sources.js";
 import { connectCommands, createCommand } from "./docker-create.js";
@@ -11,7 +11,7 @@ import { hookCommand, numberedHooks } from "./hooks.js";
 import { imageSteps } from "./image-steps.js";
 import { holdImageVolumesStep } from "./image-volumes.js";
 import { providedFileSteps } from "./provided-files.js";
-import { healthyWithinSeconds, waitUntilHealthy, waitUntilRunning } from "./readiness.js";
+import { dependencyNotFailed, healthyWithinSeconds, waitUntilHealthy, waitUntilRunning } from "./readiness.js";
 import { escapeSpecifiers, renderUnit, type UnitEntry, type UnitSection } from "./unit-file.js";
 
 /** Seconds systemd allows for pulling or loading the image before the start counts as failed. */
@@ -84,7 +84,7 @@ export function serviceUnit(
       after.push(unit);
       // Without Requires=, a dependency that failed to start must still stop this one from
       // starting against nothing; the check does not tie this unit to the dependency's restarts.
-      if (d.required) line("ExecStartPre", new CommandLine(SYSTEMCTL).add("is-active", "--quiet", unit));
+      if (d.required) line("ExecStartPre", dependencyNotFailed(unit));
     }
     if (d.condition === "service_healthy") {
       line("ExecStartPre", waitUntilHealthy(dependency, engine));
