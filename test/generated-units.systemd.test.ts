@@ -117,6 +117,8 @@ const D = "/usr/bin/docker";
 const IGNORED_D = "-/usr/bin/docker";
 
 // The scripts as src/emit writes them (readiness.ts, image-steps.ts, resource-units.ts, provision-unit.ts).
+/** What every container gets when its compose file sets no logging: docker's own copy of its output, rotated. */
+const BOUNDED_LOG = ["--log-driver", "json-file", "--log-opt", "max-size=10m", "--log-opt", "max-file=3"];
 const DEPENDENCY_NOT_FAILED = 'if /bin/systemctl is-failed --quiet -- "$1"; then echo "$1 failed: not starting without it" >&2; exit 1; fi';
 const WAIT_UNTIL_RUNNING = `until s=$(/usr/bin/docker container inspect --format '{{.State.Status}}' -- "$1" 2>/dev/null) && [ "$s" != created ]; do kill -0 "$MAINPID" 2>/dev/null || exit 0; sleep 0.2; done`;
 const WAIT_UNTIL_HEALTHY = [
@@ -182,6 +184,7 @@ const CREATE: Record<string, string[]> = {
     "2",
     "--stop-timeout",
     "10",
+    ...BOUNDED_LOG,
     "--entrypoint",
     "/usr/local/bin/entry",
     "--",
@@ -244,6 +247,7 @@ const CREATE: Record<string, string[]> = {
     "/bin/check '--url=http://localhost/${P}' 'it'\\''s' %s",
     "--stop-timeout",
     "10",
+    ...BOUNDED_LOG,
     "--",
     "registry.example.com/worker:2",
     "sh",
@@ -269,6 +273,7 @@ const CREATE: Record<string, string[]> = {
     "quoting-migrate-1-image-volumes",
     "--stop-timeout",
     "10",
+    ...BOUNDED_LOG,
     "--entrypoint",
     "",
     "--",

@@ -64,6 +64,12 @@ export interface Engine {
   readonly healthFormat: string;
   /** How docker's flags are spelled; absent when they are the engine's own. */
   readonly flags?: Readonly<Record<FlagCommand, FlagTable>>;
+  /**
+   * `create` flags for a service whose compose file sets no `logging`. The
+   * container's output reaches the journal through the attached client
+   * either way; what the engine keeps of it besides must not grow without end.
+   */
+  readonly defaultLogging: readonly string[];
 }
 
 const NO_DEPENDENCIES: EngineDependencies = { requires: [], wants: [], after: [] };
@@ -89,6 +95,8 @@ export const DOCKER_ENGINE: Engine = {
   pullWords: (authFile) => [...(authFile !== undefined ? ["--config", authFile.slice(0, authFile.lastIndexOf("/"))] : []), "pull"],
   // State.Health is a pointer docker leaves out when the container has no healthcheck.
   healthFormat: "{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}",
+  // dockerd's default json-file log is never rotated: 3 files of 10 MB keep `docker logs` working.
+  defaultLogging: ["--log-driver", "json-file", "--log-opt", "max-size=10m", "--log-opt", "max-file=3"],
 };
 
 /**
@@ -112,6 +120,8 @@ export const PODMAN_ENGINE: Engine = {
   // a healthcheck; the configured test tells the two apart (--no-healthcheck stores ["NONE"]).
   healthFormat: '{{if and .Config.Healthcheck (ne (index .Config.Healthcheck.Test 0) "NONE")}}{{or .State.Health.Status "starting"}}{{else}}none{{end}}',
   flags: PODMAN_FLAGS,
+  // podman logs to the journal by default on a systemd host, which journald bounds itself.
+  defaultLogging: [],
 };
 
 export function engineNamed(name: EngineName | undefined): Engine {

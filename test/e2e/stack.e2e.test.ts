@@ -536,6 +536,7 @@ services:
       healthcheckExecForm: 'docker run only takes a shell healthcheck: an exec-form test ["CMD", ...] becomes ["CMD-SHELL", "<quoted words>"]',
       entrypointSplit: "docker run takes one word for --entrypoint: the rest of a list entrypoint goes in front of the command (the process is the same)",
       tmpfsMount: "a long-syntax tmpfs volume is made with --tmpfs, so it is in HostConfig.Tmpfs, not in .Mounts (the mount is the same)",
+      logRotation: "without logging:, docker's json-file copy is bounded (3 files of 10 MB); compose leaves dockerd's default, which never rotates",
     } as const;
     const services = ["web", "worker"];
     const byUnits: Record<string, Observed> = {};
@@ -598,6 +599,10 @@ services:
           expect(Object.keys(u.Config.Labels).filter((l) => l.startsWith("com.docker.compose."))).toEqual([]);
           expect(c.Config.Labels["com.docker.compose.service"]).toBe(s);
           expect(u.HostConfig.RestartPolicy.Name).toBe("no");
+          expect([u.HostConfig.LogConfig, c.HostConfig.LogConfig]).toEqual([
+            { Type: "json-file", Config: { "max-size": "10m", "max-file": "3" } },
+            { Type: "json-file", Config: {} },
+          ]);
           expect([u.HostConfig.AutoRemove, c.HostConfig.AutoRemove]).toEqual([true, false]);
         }
         const [uw, cw] = [byUnits.web!.inspect, byCompose.web!.inspect];

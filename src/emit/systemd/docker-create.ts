@@ -82,6 +82,7 @@ export function createCommand(ordered: OrderedProject, service: Service, engine:
   if (service.stop.signal) flags(service.stop.signal.at, "--stop-signal", service.stop.signal.value);
   // Recorded on the container too, so a stop by anyone else (or dockerd's shutdown) waits as long.
   flags(undefined, "--stop-timeout", String(service.stop.gracePeriodSeconds));
+  if (!service.container.logging && engine.defaultLogging.length > 0) flags(undefined, ...engine.defaultLogging);
   for (const f of containerFlags(service)) flags(f.at, ...f.argv);
 
   const entrypoint = service.entrypoint?.value;
