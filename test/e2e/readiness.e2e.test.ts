@@ -102,6 +102,21 @@ describeE2E("compose2units end to end: readiness (depends_on conditions)", (suit
     );
 
     suite.it(
+      "a stop by stop_signal is a clean stop: the unit is inactive, not failed",
+      async ({ engine, machine }) => {
+        await waitFor("interrupted to run", 30_000, async () => ((await containerState(engine, container("interrupted"))) === "running" ? true : undefined));
+        const stopped = await machine.exec(["systemctl", "stop", unit("interrupted")]);
+        expect(stopped.status, stopped.stderr).toBe(0);
+        expect(await machine.show(unit("interrupted"), "ActiveState", "Result", "ExecMainStatus")).toEqual({
+          ActiveState: "inactive",
+          Result: "success",
+          ExecMainStatus: "130",
+        });
+      },
+      60_000,
+    );
+
+    suite.it(
       "a one-shot that fails blocks the dependent instead of starting it",
       async ({ engine, machine }) => {
         expect(await machine.show(unit("failing-job"), "ActiveState", "Result")).toEqual({ ActiveState: "failed", Result: "exit-code" });

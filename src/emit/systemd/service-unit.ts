@@ -1,6 +1,7 @@
 import type { DiagnosticBag } from "../../diagnostics.js";
 import type { OrderedProject } from "../../graph/dependency-graph.js";
 import type { Service } from "../../model/project.js";
+import { signalNumber } from "../../model/signals.js";
 import type { Engine } from "../engine.js";
 import type { HostOptions } from "../host-options.js";
 import { networkUnitName, provisionUnitName, serviceUnitName, targetUnitName, volumeUnitName } from "../layout.js";
@@ -154,12 +155,18 @@ export function serviceUnit(
       ["TimeoutStopSec", String(service.stop.gracePeriodSeconds + STOP_MARGIN_SECONDS)],
       ...exec,
       ...restartSettings(service, oneshot),
-      // 143 = 128 + SIGTERM: the container's answer to `docker stop`, a clean stop.
-      ["SuccessExitStatus", "143"],
+      // 128 + the stop signal (143 for SIGTERM): the container's answer to `docker stop`, a clean stop.
+      ["SuccessExitStatus", cleanStopStatuses(service)],
     ],
   };
   const install: UnitSection = { name: "Install", entries: [["WantedBy", targetUnitName(project)]] };
   return renderUnit(header, [unit, serviceSection, install], diagnostics, what);
+}
+
+/** The exits of a container stopped by `docker stop`: 128 + SIGTERM, and 128 + its own stop signal. */
+function cleanStopStatuses(service: Service): string {
+  const own = service.stop.signal ? signalNumber(service.stop.signal.value) : undefined;
+  return own === undefined || own === 15 ? "143" : `143 ${128 + own}`;
 }
 
 /**
