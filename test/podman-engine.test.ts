@@ -151,7 +151,9 @@ networks:
 
   it("gives registry credentials to pulls as --authfile, not docker's --config folder", () => {
     const unit = file("services:\n  web:\n    image: registry.example.com/web:1\n    pull_policy: always\n", "t-web.service", { registryAuth: '{"auths":{}}' });
-    expect(unit).toContain("ExecStartPre=/usr/bin/podman pull --authfile /etc/compose2units/t/docker/config.json -- registry.example.com/web:1\n");
+    expect(unit).toContain('ExecStartPre=/bin/sh -c "/usr/bin/podman pull --authfile /etc/compose2units/t/docker/config.json -- \\"$$1\\" ||');
+    expect(unit).toContain("pull-always registry.example.com/web:1\n");
+    expect(unit).not.toContain("--config");
   });
 
   it("creates missing bind-mount sources, which dockerd does itself and podman refuses", () => {

@@ -21,6 +21,7 @@ describeE2E("compose2units end to end: readiness (depends_on conditions)", (suit
     const env = suite.env;
     if (!env) return;
     ready = compileStack("e2eready", readFileSync(`${STACKS}readiness.yaml`, "utf8"));
+    await env.engine.must(["tag", "e2e/hold:1", "127.0.0.1:9/e2e/hold:1"]);
     since = Math.floor(Date.now() / 1000) - 1;
     await deploy(env, ready);
     await waitForServices(env.machine, env.engine, ready, ["db", "web"], 90_000);
@@ -114,6 +115,16 @@ describeE2E("compose2units end to end: readiness (depends_on conditions)", (suit
         });
       },
       60_000,
+    );
+
+    suite.it(
+      "pull_policy: always with the registry out of reach starts the image already on the host, saying so",
+      async ({ engine, machine }) => {
+        await waitFor("pulls-always to run", 60_000, async () => ((await containerState(engine, container("pulls-always"))) === "running" ? true : undefined));
+        expect((await machine.show(unit("pulls-always"), "ActiveState")).ActiveState).toBe("active");
+        expect(await machine.journal(unit("pulls-always"))).toContain("could not pull 127.0.0.1:9/e2e/hold:1: starting the image already on this host");
+      },
+      90_000,
     );
 
     suite.it(

@@ -33,7 +33,20 @@ export function imageSteps(project: Project, service: Service, host: HostOptions
   }
   switch (image.pull) {
     case "always":
-      return [{ command: new CommandLine(engine.binary).add(...pullWords, "--").addFrom(ref.at, ref.value), ignoreFailure: false }];
+      // A registry that cannot be reached must not keep an image already here from running: it
+      // starts, with the reason in the journal; without the image the pull's failure fails the unit.
+      return [
+        {
+          command: new CommandLine(SHELL)
+            .add(
+              "-c",
+              `${pull} -- "$1" || { ${inspect} -- "$1" >/dev/null 2>&1 && echo "could not pull $1: starting the image already on this host" >&2; }`,
+              "pull-always",
+            )
+            .addFrom(ref.at, ref.value),
+          ignoreFailure: false,
+        },
+      ];
     case "missing":
       return [
         {
