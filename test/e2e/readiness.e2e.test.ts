@@ -128,6 +128,18 @@ describeE2E("compose2units end to end: readiness (depends_on conditions)", (suit
     );
 
     suite.it(
+      "required: false with service_healthy: a dependency that never gets healthy delays the dependent, which then starts",
+      async ({ engine, machine }) => {
+        await waitFor("optional-wait to run", 60_000, async () =>
+          (await containerState(engine, container("optional-wait"))) === "running" ? true : undefined,
+        );
+        expect((await machine.show(unit("optional-wait"), "ActiveState")).ActiveState).toBe("active");
+        expect(await machine.journal(unit("optional-wait"))).toMatch(new RegExp(`${container("never-healthy")} (is unhealthy|did not become healthy)`));
+      },
+      90_000,
+    );
+
+    suite.it(
       "a one-shot that fails blocks the dependent instead of starting it",
       async ({ engine, machine }) => {
         expect(await machine.show(unit("failing-job"), "ActiveState", "Result")).toEqual({ ActiveState: "failed", Result: "exit-code" });

@@ -88,7 +88,9 @@ export function serviceUnit(
       if (d.required) line("ExecStartPre", dependencyNotFailed(unit));
     }
     if (d.condition === "service_healthy") {
-      line("ExecStartPre", waitUntilHealthy(dependency, engine));
+      // An optional dependency (required: false) delays the start by its bound at most, then the
+      // service starts without it, the reason in the journal, as compose warns and goes on.
+      line("ExecStartPre", waitUntilHealthy(dependency, engine), !d.required);
       waitSeconds += healthyWithinSeconds(dependency);
       if (IMAGE_TIMEOUT_SECONDS + waitSeconds > MAX_TIMEOUT_SECONDS) {
         diagnostics.error(
