@@ -36,6 +36,10 @@ await build({
   banner: { js: `var __bundleUrl = require("node:url").pathToFileURL(__filename).href;` },
   define: { "import.meta.url": "__bundleUrl" },
   plugins: [onFirstUse],
+  // A smaller script is read and hashed (to match the code cache) faster: about 5 ms of a 75 ms start.
+  // Names are kept, so an internal error still names the function and class it came from.
+  minify: true,
+  keepNames: true,
   logLevel: "warning",
 });
 
