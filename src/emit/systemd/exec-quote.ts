@@ -1,3 +1,5 @@
+import { readableByCloudInit } from "../cloud-config-yaml.js";
+
 /**
  * Quoting of argv words for systemd command lines (`ExecStart=`,
  * `ExecStartPre=`, `ExecStop=`, ...), so that systemd hands the program
@@ -45,8 +47,16 @@
 
 export type QuoteResult = { ok: true; text: string } | { ok: false; reason: string };
 
-/** Longest `Key=value` line systemd reads (LONG_LINE_MAX), less room for the key. */
-const MAX_EXEC_LINE_BYTES = 1024 * 1024 - 64;
+/**
+ * The longest line systemd 252 reads, in bytes, without its newline: it
+ * reads lines into a buffer of LONG_LINE_MAX (1 MiB) that must hold the end
+ * of the line too, and refuses to load a unit with a longer one ("No buffer
+ * space available"); checked with the real systemd-analyze.
+ */
+export const MAX_UNIT_LINE_BYTES = 1024 * 1024 - 1;
+
+/** The longest command line `execLine` writes: a unit line, less room for the key (`ExecStartPre=-`). */
+const MAX_EXEC_LINE_BYTES = MAX_UNIT_LINE_BYTES - 63;
 
 const CONTROL_NAMES: Record<number, string> = {
   0x00: "a NUL byte",
@@ -130,16 +140,6 @@ const quotedLongWords = new Map<string, QuoteResult>();
 const LONG_WORD = 64;
 const MAX_REMEMBERED = 256;
 
-/**
- * Characters systemd takes as they are but cloud-init's YAML reader breaks
- * lines at or refuses (C1 controls, U+2028, U+2029, U+FEFF): written as
- * `\uXXXX`, which systemd's C unescaping turns back into the character, so
- * the unit text itself stays plain for the cloud-config.
- */
-function escapedForCloudInit(code: number): boolean {
-  return (code >= 0x80 && code <= 0x9f) || code === 0x2028 || code === 0x2029 || code === 0xfeff;
-}
-
 function quoteByCharacter(word: string): QuoteResult {
   let body = "";
   let escaped = false;
@@ -147,7 +147,10 @@ function quoteByCharacter(word: string): QuoteResult {
     const code = ch.codePointAt(0)!;
     const bad = unplaceable(code);
     if (bad !== undefined) return { ok: false, reason: bad };
-    if (escapedForCloudInit(code)) {
+    // What systemd takes as it is but cloud-init's YAML reader would break lines at or refuse (C1
+    // controls, U+2028, U+2029, U+FEFF) goes as `\uXXXX`, which systemd's C unescaping turns back into
+    // the character: the unit text itself stays plain for the cloud-config.
+    if (!readableByCloudInit(ch)) {
       body += `\\u${code.toString(16).padStart(4, "0")}`;
       escaped = true;
       continue;
