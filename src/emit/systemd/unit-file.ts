@@ -1,5 +1,5 @@
 import type { DiagnosticBag, SourceLocation } from "../../diagnostics.js";
-import { executableProblem, lineProblem } from "./exec-quote.js";
+import { MAX_UNIT_LINE_BYTES, executableProblem, lineProblem } from "./exec-quote.js";
 
 /**
  * A systemd unit file as ordered sections of ordered `Key=value` lines.
@@ -18,14 +18,6 @@ export interface UnitSection {
 
 /** One `Key=value` line and, when the compose file decided its value, where: a line systemd cannot read is reported there. */
 export type UnitEntry = readonly [key: string, value: string, at?: SourceLocation];
-
-/**
- * The longest line systemd 252 reads, in bytes, without its newline: it
- * reads lines into a buffer of LONG_LINE_MAX (1 MiB) that must hold the end
- * of the line too, and refuses to load a unit with a longer one ("No buffer
- * space available"); checked with the real systemd-analyze.
- */
-export const MAX_UNIT_LINE_BYTES = 1024 * 1024 - 1;
 
 /** Characters systemd strips from the front of an executable (man systemd.service, "COMMAND LINES"). */
 const EXEC_PREFIXES = /^[-@:+!]*/;
