@@ -1,18 +1,19 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { CORPUS } from "./corpus.js";
 import { listFixtures } from "./fixtures.js";
 
 /**
  * Compose files to mutate: every fixture's and, when ../shared is beside
- * the project, every file of the real-world corpus.
+ * the project, the compose.yaml of each example in its awesome-compose.
  */
-const CORPUS = new URL("../../../shared/corpus/awesome-compose/", import.meta.url).pathname;
+const AWESOME_COMPOSE = join(CORPUS, "awesome-compose");
 
 export function originals(): string[] {
   const texts = listFixtures().map((f) => readFileSync(join(f.dir, f.composeFile), "utf8"));
-  if (existsSync(CORPUS)) {
-    for (const name of readdirSync(CORPUS).sort()) {
-      const path = join(CORPUS, name, "compose.yaml");
+  if (existsSync(AWESOME_COMPOSE)) {
+    for (const name of readdirSync(AWESOME_COMPOSE).sort()) {
+      const path = join(AWESOME_COMPOSE, name, "compose.yaml");
       if (existsSync(path)) texts.push(readFileSync(path, "utf8"));
     }
   }
